@@ -1,0 +1,10 @@
+# cvm-reference: host tool, C + OpenSSL.
+REFERENCE_SRCS := $(sort $(wildcard reference/*.c))
+PROGRAMS += $(B)/bin/cvm-reference
+
+$(B)/bin/cvm-reference: $(call objs,$(REFERENCE_SRCS)) $(LIBCVM)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBCVM) -lcrypto
+
+$(call objs,$(REFERENCE_SRCS)): $(wildcard reference/*.h)
+$(call objs,$(REFERENCE_SRCS)): CPPFLAGS += -Ireference

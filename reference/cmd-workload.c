@@ -1,0 +1,79 @@
+/* cvm-reference workload: the values a verifier expects for one workload, from
+ * the manifest bytes, by the same lib/ rule the agent measures with. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "file.h"
+#include "hex.h"
+#include "workload_identity.h"
+
+static void print_field(const char *name, const uint8_t *b, size_t n, int json, int last)
+{
+	char hex[2 * DIGEST_MAX + 1];
+
+	hex_encode(b, n, hex);
+	if (json)
+		printf("  \"%s\": \"%s\"%s\n", name, hex, last ? "" : ",");
+	else
+		printf("%-16s %s\n", name, hex);
+}
+
+int cmd_workload(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "manifest", required_argument, NULL, 'm' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *manifest = NULL;
+	struct workload_identity id;
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int json = 0, c, r;
+
+	while ((c = getopt_long(argc, argv, "m:jh", opts, NULL)) != -1)
+		switch (c) {
+		case 'm': manifest = optarg; break;
+		case 'j': json = 1; break;
+		case 'h':
+			printf("usage: cvm-reference workload --manifest FILE [--json]\n");
+			return EXIT_OK;
+		default: return EXIT_USAGE;
+		}
+	if (!manifest || optind != argc) {
+		fprintf(stderr, "usage: cvm-reference workload --manifest FILE [--json]\n");
+		return EXIT_USAGE;
+	}
+
+	r = file_read_all(manifest, MANIFEST_MAX_SIZE, &buf, &len);
+	if (r < 0) {
+		fprintf(stderr, "cvm-reference: %s: %s\n", manifest,
+			r == -EFBIG ? "manifest larger than 64 KiB" : strerror(-r));
+		return EXIT_INPUT;
+	}
+	r = workload_identity(buf, len, &id);
+	free(buf);
+	if (r < 0) {
+		fprintf(stderr, "cvm-reference: %s: %s\n", manifest,
+			r == -EINVAL ? "empty manifest" : strerror(-r));
+		return r == -EINVAL ? EXIT_INPUT : EXIT_INTERNAL;
+	}
+
+	if (json)
+		printf("{\n");
+	print_field("manifest_sha256", id.sha256, SHA256_LEN, json, 0);
+	print_field("manifest_sha384", id.sha384, SHA384_LEN, json, 0);
+	print_field("pcr8_sha256", id.pcr8_sha256, SHA256_LEN, json, 0);
+	print_field("pcr8_sha384", id.pcr8_sha384, SHA384_LEN, json, 0);
+	print_field("rtmr3", id.rtmr3, SHA384_LEN, json, 0);
+	print_field("mrconfigid", id.mrconfigid, SHA384_LEN, json, 0);
+	print_field("host_data", id.host_data, SHA256_LEN, json, 1);
+	if (json)
+		printf("}\n");
+	return EXIT_OK;
+}

@@ -1,0 +1,26 @@
+/* The subcommands of cvm-reference. To add one: write reference/cmd-NAME.c with
+ * `int cmd_NAME(int argc, char **argv)` (argv[0] is the subcommand name), declare it
+ * below and add a line to COMMAND_LIST.
+ *
+ * Exit codes shared by every subcommand: */
+#ifndef CVM_REFERENCE_COMMANDS_H
+#define CVM_REFERENCE_COMMANDS_H
+
+#define EXIT_OK 0
+#define EXIT_FAIL 1     /* verification failed: a check did not hold */
+#define EXIT_USAGE 2    /* bad arguments */
+#define EXIT_INPUT 3    /* unreadable or malformed input file */
+#define EXIT_INTERNAL 4 /* OpenSSL or system failure */
+
+struct command {
+	const char *name;
+	const char *summary;
+	int (*run)(int argc, char **argv);
+};
+
+int cmd_workload(int argc, char **argv);
+
+#define COMMAND_LIST \
+	{ "workload", "workload identity and expected PCR 8 / RTMR3 / HOST_DATA of a manifest or disk", cmd_workload },
+
+#endif
