@@ -1,0 +1,19 @@
+/* libFuzzer: SEV-SNP attestation report parser (raw or behind a response header). */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "snp_report.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct snp_report rep;
+	struct snp_tcb t;
+
+	if (snp_report_parse(data, size, &rep) == 0) {
+		snp_tcb_split(rep.reported_tcb, rep.cpuid_fam_id, &t);
+		(void)snp_signing_key_name(rep.signing_key);
+	}
+	return 0;
+}
