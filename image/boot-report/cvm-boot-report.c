@@ -1,0 +1,74 @@
+/* cvm-boot-report: the image's boot marker. Prints, on the serial console, the vTPM
+ * PCRs (sha256 and sha384 banks) and the firmware's TCG event log, then the marker
+ * line the boot tests wait for. Runs once, after multi-user.target, as a oneshot. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base64.h"
+#include "file.h"
+
+#define PCR_COUNT 24
+#define EVENTLOG "/sys/kernel/security/tpm0/binary_bios_measurements"
+#define EVENTLOG_MAX (1024 * 1024)
+#define B64_LINE 96 /* short console lines survive serial consoles intact */
+
+static void report_pcrs(const char *bank)
+{
+	for (int i = 0; i < PCR_COUNT; i++) {
+		char path[96];
+		uint8_t *buf;
+		size_t len;
+
+		snprintf(path, sizeof(path), "/sys/class/tpm/tpm0/pcr-%s/%d", bank, i);
+		if (file_read_all(path, 256, &buf, &len) < 0)
+			return; /* bank not allocated */
+		while (len && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
+			buf[--len] = 0;
+		for (size_t k = 0; k < len; k++)
+			if (buf[k] >= 'A' && buf[k] <= 'F')
+				buf[k] = (uint8_t)(buf[k] - 'A' + 'a');
+		printf("cvm-boot-report: pcr-%s %d %s\n", bank, i, (char *)buf);
+		free(buf);
+	}
+}
+
+static void report_eventlog(void)
+{
+	uint8_t *log;
+	size_t len;
+	char *b64;
+	int r = file_read_all(EVENTLOG, EVENTLOG_MAX, &log, &len);
+
+	if (r < 0) {
+		printf("cvm-boot-report: eventlog unavailable: %s\n", strerror(-r));
+		return;
+	}
+	b64 = malloc(base64_encoded_len(len) + 1);
+	if (!b64) {
+		free(log);
+		printf("cvm-boot-report: eventlog unavailable: %s\n", strerror(ENOMEM));
+		return;
+	}
+	base64_encode(log, len, b64);
+	printf("cvm-boot-report: eventlog-bytes %zu\n", len);
+	for (size_t off = 0, n = strlen(b64); off < n; off += B64_LINE)
+		printf("cvm-boot-report: eventlog-b64 %.*s\n", B64_LINE, b64 + off);
+	free(b64);
+	free(log);
+}
+
+int main(void)
+{
+	struct timespec ts;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	report_pcrs("sha256");
+	report_pcrs("sha384");
+	report_eventlog();
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	printf("cvm-boot: ready boottime-ms %lld\n", (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+	return 0;
+}

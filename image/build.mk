@@ -1,0 +1,35 @@
+# The node image: mkosi (image/), its guest helper program, and the host-side steps
+# that turn mkosi's output into the published artifacts in $(B)/.
+#
+#   make image        host set-up, pinned tools tree, mkosi build, artifacts, SHA256SUMS
+#   make repro-check  two builds from scratch in two directories, compared file by file
+#   make boot         boot $(B)/cvm.raw in QEMU + OVMF + swtpm (serial on stdout)
+
+BOOT_REPORT_SRCS := image/boot-report/cvm-boot-report.c
+PROGRAMS += $(B)/bin/cvm-boot-report
+
+$(B)/bin/cvm-boot-report: $(call objs,$(BOOT_REPORT_SRCS)) $(LIBCVM)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBCVM) -lcrypto
+
+.PHONY: install-image install-boot-report image tools-tree repro-check boot
+install-image: install-boot-report
+install-boot-report: $(B)/bin/cvm-boot-report
+	install -D -m 0755 $< $(DESTDIR)/usr/lib/cvmforge/cvm-boot-report
+
+# The tools tree is rebuilt only when its configuration changes.
+TOOLS_TREE  := $(CACHE)/tools
+TOOLS_STAMP := $(TOOLS_TREE)/.cvmforge-config-$(shell cat image/tools/mkosi.conf image/tools/mkosi.pkgmngr/etc/apt/sources.list.d/* 2>/dev/null | sha256sum | cut -c1-16)
+
+$(TOOLS_STAMP):
+	scripts/host-setup
+	rm -rf $(TOOLS_TREE) $(CACHE)/tools.out
+	mkosi -C image/tools --package-cache-dir=$(CACHE)/packages -O $(CACHE)/tools.out -f build
+	mv $(CACHE)/tools.out/tools $(TOOLS_TREE) && rm -rf $(CACHE)/tools.out
+	touch $@
+
+tools-tree: $(TOOLS_STAMP)
+
+image: $(TOOLS_STAMP)
+	scripts/host-setup
+	B=$(B) CACHE=$(CACHE) image/build-image
