@@ -59,6 +59,11 @@ int snp_firmware_load(const uint8_t *ovmf, size_t len, struct snp_firmware *ret)
 int snp_firmware_from_hash(const uint8_t ovmf_hash[SNP_DIGEST_LEN], const uint8_t *meta,
 			   size_t meta_len, struct snp_firmware *ret);
 
+/* SHA-256 of the command line with its NUL, as QEMU hashes it (NULL = ""). Callers
+ * that hash a large kernel/initrd by streaming fill struct snp_kernel_hashes with
+ * SHA-256 of each file and take the command-line hash from here. */
+int snp_cmdline_hash(const char *cmdline, uint8_t ret[32]);
+
 /* kernel/initrd may be NULL when their length is 0; cmdline NULL = "". */
 int snp_kernel_hashes(const uint8_t *kernel, size_t kernel_len, const uint8_t *initrd,
 		      size_t initrd_len, const char *cmdline, struct snp_kernel_hashes *ret);
