@@ -19,8 +19,10 @@ struct command {
 };
 
 int cmd_workload(int argc, char **argv);
+int cmd_authenticode(int argc, char **argv);
 
 #define COMMAND_LIST \
+	{ "authenticode", "PE/COFF Authenticode digest of an EFI image, as edk2 measures it", cmd_authenticode }, \
 	{ "workload", "workload identity and expected PCR 8 / RTMR3 / HOST_DATA of a manifest or disk", cmd_workload },
 
 #endif

@@ -1,0 +1,69 @@
+/* cvm-reference authenticode: the PE/COFF Authenticode digest of an EFI image as
+ * edk2 (OVMF) measures it into PCR 4 / RTMR1 — the same value `pesign -h` prints. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "authenticode.h"
+#include "commands.h"
+#include "file.h"
+#include "hex.h"
+
+/* Big enough for any UKI with a full initrd; larger inputs are refused, not truncated. */
+#define PE_FILE_MAX (1024u * 1024 * 1024)
+
+static const char usage_text[] = "usage: cvm-reference authenticode [--alg sha256|sha384] FILE\n";
+
+int cmd_authenticode(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "alg", required_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	enum digest_alg alg = DIGEST_SHA256;
+	uint8_t md[DIGEST_MAX], *buf = NULL;
+	char hex[2 * DIGEST_MAX + 1];
+	size_t len = 0;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "a:h", opts, NULL)) != -1)
+		switch (c) {
+		case 'a':
+			if (digest_from_name(optarg, &alg) < 0 ||
+			    (alg != DIGEST_SHA256 && alg != DIGEST_SHA384)) {
+				fprintf(stderr, "cvm-reference: --alg: '%s' is not sha256 or sha384\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'h': fputs(usage_text, stdout); return EXIT_OK;
+		default: fputs(usage_text, stderr); return EXIT_USAGE;
+		}
+	if (optind + 1 != argc) {
+		fputs(usage_text, stderr);
+		return EXIT_USAGE;
+	}
+
+	r = file_read_all(argv[optind], PE_FILE_MAX, &buf, &len);
+	if (r < 0) {
+		fprintf(stderr, "cvm-reference: %s: %s\n", argv[optind], strerror(-r));
+		return EXIT_INPUT;
+	}
+	r = authenticode_digest(buf, len, alg, md);
+	free(buf);
+	if (r == -EIO || r == -ENOMEM) {
+		fprintf(stderr, "cvm-reference: %s: hashing failed: %s\n", argv[optind], strerror(-r));
+		return EXIT_INTERNAL;
+	}
+	if (r < 0) {
+		fprintf(stderr, "cvm-reference: %s: not a PE/COFF image edk2 would measure: %s\n",
+			argv[optind], r == -E2BIG ? "too many sections" :
+			r == -EINVAL ? "malformed headers or sections outside the file" : strerror(-r));
+		return EXIT_INPUT;
+	}
+	hex_encode(md, digest_len(alg), hex);
+	printf("%s\n", hex);
+	return EXIT_OK;
+}
