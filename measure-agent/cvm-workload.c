@@ -1,0 +1,513 @@
+/* cvm-workload: host tool that packs a directory into a workload disk (GPT: manifest
+ * record, erofs payload, dm-verity hash tree) and prints the workload identity — the
+ * values measure-agent will measure and a launcher binds (MANIFEST.md).
+ *
+ *   cvm-workload pack DIR -o DISK --exec PATH [--arg A]... [--env K=V]...
+ *                [--user UID:GID] [--workdir DIR] [--name NAME] [--json]
+ *   cvm-workload manifest -o FILE --exec PATH ...   (config-only manifest, no payload)
+ *   cvm-workload identity FILE                       (identity of a manifest or disk)
+ *
+ * Exit codes: 0 ok, 2 usage, 3 bad input, 4 system or tool failure. Output files are
+ * written under a temporary name and renamed at the end: a failure leaves nothing. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base64.h"
+#include "file.h"
+#include "gpt-write.h"
+#include "hex.h"
+#include "manifest.h"
+#include "verity_tree.h"
+#include "workload_disk.h"
+#include "workload_identity.h"
+
+#define EXIT_USAGE 2
+#define EXIT_INPUT 3
+#define EXIT_SYSTEM 4
+#define PAYLOAD_MAX (UINT64_C(64) << 30) /* the hash tree is built in memory */
+
+static const char *prog = "cvm-workload";
+static char tmp_disk[PATH_MAX], tmp_fs[PATH_MAX];
+
+static void cleanup(void)
+{
+	if (tmp_disk[0])
+		unlink(tmp_disk);
+	if (tmp_fs[0])
+		unlink(tmp_fs);
+}
+
+static _Noreturn void die(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	cleanup();
+	exit(code);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: %s pack DIR -o DISK --exec PATH [--arg A]... [--env K=V]... [--user UID:GID]\n"
+		   "                    [--workdir DIR] [--name NAME] [--manifest-out FILE] [--json]\n"
+		   "       %s manifest -o FILE --exec PATH [same options] (no payload)\n"
+		   "       %s identity FILE [--json]    (FILE: a manifest or a workload disk)\n"
+		   "env: SOURCE_DATE_EPOCH (erofs timestamps, default 0), MKFS_EROFS (default mkfs.erofs)\n",
+		prog, prog, prog);
+}
+
+/* ---- identity ---------------------------------------------------------------------- */
+
+static void print_identity(const uint8_t *m, size_t len, const uint8_t *root_hash, int json)
+{
+	struct workload_identity id;
+	char hex[2 * DIGEST_MAX + 1], b64[(SHA384_LEN + 2) / 3 * 4 + 1];
+	struct {
+		const char *name;
+		const uint8_t *b;
+		size_t n;
+	} f[] = {
+		{ "manifest_sha256", id.sha256, SHA256_LEN },
+		{ "manifest_sha384", id.sha384, SHA384_LEN },
+		{ "pcr8_sha256", id.pcr8_sha256, SHA256_LEN },
+		{ "pcr8_sha384", id.pcr8_sha384, SHA384_LEN },
+		{ "rtmr3", id.rtmr3, SHA384_LEN },
+		{ "mrconfigid", id.mrconfigid, SHA384_LEN },
+		{ "host_data", id.host_data, SHA256_LEN },
+		{ "payload_root_hash", root_hash, SHA256_LEN },
+	};
+
+	if (workload_identity(m, len, &id) < 0)
+		die(EXIT_SYSTEM, "computing the workload identity failed");
+	if (json)
+		printf("{\n  \"manifest_size\": %zu,\n", len);
+	else
+		printf("%-20s %zu\n", "manifest_size", len);
+	for (size_t i = 0; i < sizeof f / sizeof *f; i++) {
+		if (!f[i].b)
+			continue;
+		hex_encode(f[i].b, f[i].n, hex);
+		if (json)
+			printf("  \"%s\": \"%s\",\n", f[i].name, hex);
+		else
+			printf("%-20s %s\n", f[i].name, hex);
+	}
+	/* QEMU takes both launch bindings as base64: sev-snp-guest,host-data= (32 bytes)
+	 * and tdx-guest,mrconfigid= (48 bytes). */
+	base64_encode(id.mrconfigid, SHA384_LEN, b64);
+	if (json)
+		printf("  \"mrconfigid_base64\": \"%s\",\n", b64);
+	else
+		printf("%-20s %s\n", "mrconfigid_base64", b64);
+	base64_encode(id.host_data, SHA256_LEN, b64);
+	if (json)
+		printf("  \"host_data_base64\": \"%s\"\n}\n", b64);
+	else
+		printf("%-20s %s\n", "host_data_base64", b64);
+}
+
+/* ---- building blocks ----------------------------------------------------------------- */
+
+static void run_mkfs(const char *dir, const char *out, const char *name)
+{
+	const char *mkfs = getenv("MKFS_EROFS") ? getenv("MKFS_EROFS") : "mkfs.erofs";
+	const char *epoch = getenv("SOURCE_DATE_EPOCH") ? getenv("SOURCE_DATE_EPOCH") : "0";
+	char targ[64], uarg[64], uuid[37], hex[65];
+	uint8_t h[SHA256_LEN];
+	char *end;
+	pid_t pid;
+	int status;
+
+	errno = 0;
+	unsigned long long e = strtoull(epoch, &end, 10);
+	if (errno || !*epoch || *end || e > INT64_MAX)
+		die(EXIT_USAGE, "SOURCE_DATE_EPOCH=%s: not a decimal timestamp", epoch);
+	/* A fixed file-system UUID per workload name: randomness would break "same
+	 * directory, same bytes", and the UUID carries no security meaning here. */
+	char seed[128];
+	snprintf(seed, sizeof seed, "cvmforge-erofs-uuid:%s", name);
+	digest_buf(DIGEST_SHA256, seed, strlen(seed), h);
+	h[6] = (h[6] & 0x0f) | 0x40;
+	h[8] = (h[8] & 0x3f) | 0x80;
+	hex_encode(h, 16, hex);
+	snprintf(uuid, sizeof uuid, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16, hex + 20);
+	snprintf(targ, sizeof targ, "-T%llu", e);
+	snprintf(uarg, sizeof uarg, "-U%s", uuid);
+
+	pid = fork();
+	if (pid < 0)
+		die(EXIT_SYSTEM, "fork: %s", strerror(errno));
+	if (pid == 0) {
+		/* -x-1: no xattrs (host SELinux labels or capabilities must not leak in);
+		 * --all-root: ownership is the manifest's "user", not the packer's uid. */
+		const char *argv[] = { mkfs, "--quiet", "-x-1", "--all-root", targ, uarg, out, dir, NULL };
+		int fd = open("/dev/null", O_RDONLY);
+		if (fd >= 0)
+			dup2(fd, 0);
+		execvp(mkfs, (char **)argv);
+		fprintf(stderr, "%s: %s: %s\n", prog, mkfs, strerror(errno));
+		_exit(127);
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		die(EXIT_SYSTEM, "waitpid: %s", strerror(errno));
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		die(EXIT_SYSTEM, "%s %s failed (exit %d)", mkfs, dir, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+}
+
+static void copy_range(int in, int out, uint64_t len, uint64_t off)
+{
+	static uint8_t buf[1 << 16];
+	uint64_t done = 0;
+
+	while (done < len) {
+		size_t want = len - done > sizeof buf ? sizeof buf : (size_t)(len - done);
+		ssize_t n = pread(in, buf, want, (off_t)done);
+
+		if (n <= 0)
+			die(EXIT_SYSTEM, "reading %s: %s", tmp_fs, n < 0 ? strerror(errno) : "short file");
+		if (pwrite(out, buf, (size_t)n, (off_t)(off + done)) != n)
+			die(EXIT_SYSTEM, "writing %s: %s", tmp_disk, strerror(errno));
+		done += (uint64_t)n;
+	}
+}
+
+static void write_at(int fd, const void *buf, size_t len, uint64_t off)
+{
+	if (pwrite(fd, buf, len, (off_t)off) != (ssize_t)len)
+		die(EXIT_SYSTEM, "writing %s: %s", tmp_disk, strerror(errno));
+}
+
+static char *manifest_bytes(const struct manifest *m, size_t *ret_len)
+{
+	char *buf = NULL;
+	FILE *f = open_memstream(&buf, ret_len);
+
+	if (!f || manifest_write(f, m) < 0 || fclose(f) != 0)
+		die(EXIT_SYSTEM, "formatting the manifest failed");
+	if (*ret_len > MANIFEST_MAX_SIZE)
+		die(EXIT_INPUT, "manifest would be %zu bytes, more than 64 KiB", *ret_len);
+	return buf;
+}
+
+/* The packer parses what it wrote with the agent's parser: it never emits a
+ * manifest the agent would refuse. */
+static void self_check(const char *buf, size_t len)
+{
+	struct manifest *m;
+	const char *err = NULL;
+
+	if (manifest_parse((const uint8_t *)buf, len, &m, &err) < 0)
+		die(EXIT_INPUT, "manifest refused: %s", err ? err : "invalid");
+	manifest_free(m);
+}
+
+static void write_file_atomic(const char *path, const void *buf, size_t len)
+{
+	char tmp[PATH_MAX];
+	int fd;
+
+	if (snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", path) >= (int)sizeof tmp)
+		die(EXIT_USAGE, "%s: path too long", path);
+	fd = mkstemp(tmp);
+	if (fd < 0)
+		die(EXIT_SYSTEM, "%s: %s", tmp, strerror(errno));
+	if (write(fd, buf, len) != (ssize_t)len || fchmod(fd, 0644) < 0 || close(fd) < 0 || rename(tmp, path) < 0) {
+		int e = errno;
+		unlink(tmp);
+		die(EXIT_SYSTEM, "%s: %s", path, strerror(e));
+	}
+}
+
+static void pack(const char *dir, const char *out, struct manifest *m, const char *manifest_out, int json)
+{
+	uint8_t salt[SHA256_LEN], *tree = NULL, *record;
+	uint64_t tree_blocks, fs_size, disk_sectors;
+	struct gptw_part parts[3] = {
+		{ .type = wldisk_type_manifest, .name = WLDISK_LABEL_MANIFEST },
+		{ .type = wldisk_type_payload, .name = WLDISK_LABEL_PAYLOAD },
+		{ .type = wldisk_type_verity, .name = WLDISK_LABEL_VERITY },
+	};
+	uint8_t disk_guid[SHA256_LEN], h[SHA256_LEN];
+	struct verity_geometry g;
+	struct digest_ctx *ctx;
+	struct stat st;
+	size_t mlen, rsize;
+	char *mbuf;
+	int fs, disk, r;
+
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+		die(EXIT_INPUT, "%s: %s", dir, errno ? strerror(errno) : "not a directory");
+	if (snprintf(tmp_fs, sizeof tmp_fs, "%s/cvm-workload-fs.XXXXXX",
+		     getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp") >= (int)sizeof tmp_fs)
+		die(EXIT_USAGE, "TMPDIR too long");
+	fs = mkstemp(tmp_fs);
+	if (fs < 0)
+		die(EXIT_SYSTEM, "%s: %s", tmp_fs, strerror(errno));
+	close(fs);
+	run_mkfs(dir, tmp_fs, m->name);
+
+	fs = open(tmp_fs, O_RDONLY | O_CLOEXEC);
+	if (fs < 0 || fstat(fs, &st) < 0)
+		die(EXIT_SYSTEM, "%s: %s", tmp_fs, strerror(errno));
+	fs_size = (uint64_t)st.st_size;
+	if (fs_size == 0 || fs_size % 4096 != 0 || fs_size > PAYLOAD_MAX)
+		die(EXIT_INPUT, "%s: erofs image of %" PRIu64 " bytes (want a multiple of 4096, at most 64 GiB)",
+		    dir, fs_size);
+
+	/* Salt unique per payload without randomness: H("cvmforge-verity-salt" || image). */
+	ctx = digest_begin(DIGEST_SHA256);
+	if (!ctx || digest_update(ctx, "cvmforge-verity-salt", 20) < 0)
+		die(EXIT_SYSTEM, "SHA-256 failed");
+	for (uint64_t off = 0; off < fs_size;) {
+		static uint8_t buf[1 << 16];
+		ssize_t n = pread(fs, buf, sizeof buf, (off_t)off);
+		if (n <= 0)
+			die(EXIT_SYSTEM, "reading %s: %s", tmp_fs, n < 0 ? strerror(errno) : "short");
+		if (digest_update(ctx, buf, (size_t)n) < 0)
+			die(EXIT_SYSTEM, "SHA-256 failed");
+		off += (uint64_t)n;
+	}
+	if (digest_end(ctx, salt) < 0)
+		die(EXIT_SYSTEM, "SHA-256 failed");
+
+	g = (struct verity_geometry){ DIGEST_SHA256, 4096, 4096, fs_size / 4096, salt, sizeof salt };
+	r = verity_tree_build(&g, fs, &tree, &tree_blocks, m->verity.root_hash);
+	if (r < 0)
+		die(EXIT_SYSTEM, "building the verity tree of %s: %s", dir, strerror(-r));
+	m->has_payload = true;
+	m->verity.hash_alg = DIGEST_SHA256;
+	m->verity.data_block_size = 4096;
+	m->verity.hash_block_size = 4096;
+	m->verity.data_blocks = g.data_blocks;
+	memcpy(m->verity.salt, salt, sizeof salt);
+	m->verity.salt_len = sizeof salt;
+
+	mbuf = manifest_bytes(m, &mlen);
+	self_check(mbuf, mlen);
+
+	/* Layout; GUIDs derived from content (systemd-repart does the same for verity
+	 * pairs: data = first half of the root hash, hash = second half). */
+	rsize = (wldisk_record_size(mlen) + 4095) / 4096 * 4096;
+	parts[0].sectors = rsize / GPTW_SECTOR;
+	parts[1].sectors = fs_size / GPTW_SECTOR;
+	parts[2].sectors = tree_blocks ? tree_blocks * 4096 / GPTW_SECTOR : 8;
+	digest_buf(DIGEST_SHA256, mbuf, mlen, h);
+	memcpy(parts[0].uuid, h, 16);
+	memcpy(parts[1].uuid, m->verity.root_hash, 16);
+	memcpy(parts[2].uuid, m->verity.root_hash + 16, 16);
+	digest_buf(DIGEST_SHA256, m->verity.root_hash, 32, disk_guid);
+	for (int i = 0; i < 2; i++) { /* RFC 4122 version 4 / variant bits */
+		uint8_t *u = i == 0 ? parts[0].uuid : disk_guid;
+		u[6] = (u[6] & 0x0f) | 0x40;
+		u[8] = (u[8] & 0x3f) | 0x80;
+	}
+	disk_sectors = gptw_layout(parts, 3);
+
+	if (snprintf(tmp_disk, sizeof tmp_disk, "%s.tmp-XXXXXX", out) >= (int)sizeof tmp_disk)
+		die(EXIT_USAGE, "%s: path too long", out);
+	disk = mkstemp(tmp_disk);
+	if (disk < 0)
+		die(EXIT_SYSTEM, "%s: %s", tmp_disk, strerror(errno));
+	if (ftruncate(disk, (off_t)(disk_sectors * GPTW_SECTOR)) < 0)
+		die(EXIT_SYSTEM, "%s: %s", tmp_disk, strerror(errno));
+	r = gptw_write(disk, disk_sectors, disk_guid, parts, 3);
+	if (r < 0)
+		die(EXIT_SYSTEM, "writing the GPT to %s: %s", tmp_disk, strerror(-r));
+	record = calloc(1, rsize);
+	if (!record || wldisk_record_encode((uint8_t *)mbuf, mlen, record, rsize) < 0)
+		die(EXIT_SYSTEM, "encoding the manifest record failed");
+	write_at(disk, record, rsize, parts[0].first_lba * GPTW_SECTOR);
+	copy_range(fs, disk, fs_size, parts[1].first_lba * GPTW_SECTOR);
+	if (tree_blocks)
+		write_at(disk, tree, tree_blocks * 4096, parts[2].first_lba * GPTW_SECTOR);
+	if (fchmod(disk, 0644) < 0 || fsync(disk) < 0 || close(disk) < 0 || rename(tmp_disk, out) < 0)
+		die(EXIT_SYSTEM, "%s: %s", out, strerror(errno));
+	tmp_disk[0] = 0;
+	close(fs);
+	cleanup();
+	tmp_fs[0] = 0;
+
+	if (manifest_out)
+		write_file_atomic(manifest_out, mbuf, mlen);
+	print_identity((uint8_t *)mbuf, mlen, m->verity.root_hash, json);
+	free(record);
+	free(tree);
+	free(mbuf);
+}
+
+/* ---- identity of an existing manifest or disk ------------------------------------- */
+
+static int identity_cmd(const char *path, int json)
+{
+	struct manifest *man;
+	const char *err = NULL;
+	struct wldisk d;
+	struct stat st;
+	uint8_t *m = NULL;
+	size_t mlen = 0;
+	int fd, r;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0)
+		die(EXIT_INPUT, "%s: %s", path, strerror(errno));
+	r = wldisk_find(fd, (uint64_t)st.st_size, &d);
+	if (r == 0)
+		r = wldisk_read_manifest(fd, &d, &m, &mlen);
+	else if (r == -ENOENT) /* not a GPT disk: a bare manifest file */
+		r = fd_read_all(fd, MANIFEST_MAX_SIZE, &m, &mlen);
+	close(fd);
+	if (r < 0)
+		die(EXIT_INPUT, "%s: %s", path,
+		    r == -EFBIG ? "manifest larger than 64 KiB" :
+		    r == -EBADMSG ? "not a valid workload disk (GPT, partitions or manifest record)" : strerror(-r));
+	if (manifest_parse(m, mlen, &man, &err) < 0)
+		die(EXIT_INPUT, "%s: manifest refused: %s", path, err ? err : "invalid");
+	print_identity(m, mlen, man->has_payload ? man->verity.root_hash : NULL, json);
+	manifest_free(man);
+	free(m);
+	return 0;
+}
+
+/* ---- command line ------------------------------------------------------------------ */
+
+static void push(char ***v, size_t *n, const char *s)
+{
+	char **nv = realloc(*v, (*n + 2) * sizeof **v);
+
+	if (!nv || !(nv[*n] = strdup(s)))
+		die(EXIT_SYSTEM, "out of memory");
+	nv[++*n] = NULL;
+	*v = nv;
+}
+
+static uint32_t parse_id(const char *s, const char *what)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s || *end || v >= UINT32_MAX || *s == '-' || *s == '+')
+		die(EXIT_USAGE, "--user: %s \"%s\" is not a number in 0..4294967294", what, s);
+	return (uint32_t)v;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "exec", required_argument, NULL, 'e' },
+		{ "arg", required_argument, NULL, 'a' },
+		{ "env", required_argument, NULL, 'E' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "workdir", required_argument, NULL, 'w' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "manifest-out", required_argument, NULL, 'M' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct manifest m = { .workdir = (char *)"/", .uid = 0, .gid = 0 };
+	const char *out = NULL, *exec = NULL, *manifest_out = NULL, *cmd;
+	char **args = NULL, **env = NULL, *colon;
+	size_t nargs = 0, nenv = 0;
+	int json = 0, c;
+
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_USAGE : 0;
+	}
+	cmd = argv[1];
+	if (strcmp(cmd, "pack") != 0 && strcmp(cmd, "manifest") != 0 && strcmp(cmd, "identity") != 0) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	optind = 2;
+	while ((c = getopt_long(argc, argv, "o:e:a:E:u:w:n:M:jh", opts, NULL)) != -1)
+		switch (c) {
+		case 'o': out = optarg; break;
+		case 'e': exec = optarg; break;
+		case 'a': push(&args, &nargs, optarg); break;
+		case 'E':
+			colon = strchr(optarg, '=');
+			if (!colon)
+				die(EXIT_USAGE, "--env %s: expected KEY=VALUE", optarg);
+			*colon = 0;
+			if (!manifest_env_key_valid(optarg))
+				die(EXIT_USAGE, "--env %s: not a valid variable name", optarg);
+			for (size_t i = 0; i < nenv; i++)
+				if (strncmp(env[i], optarg, strlen(optarg)) == 0 && env[i][strlen(optarg)] == '=')
+					die(EXIT_USAGE, "--env %s given twice", optarg);
+			*colon = '=';
+			push(&env, &nenv, optarg);
+			break;
+		case 'u':
+			colon = strchr(optarg, ':');
+			if (!colon)
+				die(EXIT_USAGE, "--user %s: expected UID:GID (numeric)", optarg);
+			*colon = 0;
+			m.uid = parse_id(optarg, "uid");
+			m.gid = parse_id(colon + 1, "gid");
+			break;
+		case 'w': m.workdir = optarg; break;
+		case 'n': m.name = optarg; break;
+		case 'M': manifest_out = optarg; break;
+		case 'j': json = 1; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return EXIT_USAGE;
+		}
+
+	if (strcmp(cmd, "identity") == 0) {
+		if (optind + 1 != argc)
+			die(EXIT_USAGE, "identity takes one FILE");
+		return identity_cmd(argv[optind], json);
+	}
+	if (!out || !exec)
+		die(EXIT_USAGE, "%s needs -o FILE and --exec PATH", cmd);
+	if (strcmp(cmd, "pack") == 0 ? optind + 1 != argc : optind != argc)
+		die(EXIT_USAGE, "%s: unexpected arguments (see --help)", cmd);
+
+	push(&args, &nargs, exec); /* argv[0] goes first: rotate it in */
+	{
+		char *first = args[nargs - 1];
+		memmove(args + 1, args, (nargs - 1) * sizeof *args);
+		args[0] = first;
+	}
+	m.argv = args;
+	m.argc = nargs;
+	m.envp = env ? env : (char *[]){ NULL };
+	m.envc = nenv;
+	if (!m.name) {
+		const char *base = strrchr(exec, '/');
+		m.name = (char *)(base && base[1] ? base + 1 : exec);
+	}
+	if (!manifest_name_valid(m.name))
+		die(EXIT_USAGE, "--name %s: 1..64 characters of [A-Za-z0-9._-]", m.name);
+
+	if (strcmp(cmd, "pack") == 0) {
+		pack(argv[optind], out, &m, manifest_out, json);
+	} else {
+		size_t len;
+		char *buf = manifest_bytes(&m, &len);
+		self_check(buf, len);
+		write_file_atomic(out, buf, len);
+		print_identity((uint8_t *)buf, len, NULL, json);
+		free(buf);
+	}
+	return 0;
+}
