@@ -5,12 +5,12 @@
 #   make repro-check  two builds from scratch in two directories, compared file by file
 #   make boot         boot $(B)/cvm.raw in QEMU + OVMF + swtpm (serial on stdout)
 
-BOOT_REPORT_SRCS := image/boot-report/cvm-boot-report.c
+BOOT_REPORT_SRCS := image/boot-report/cvm-boot-report.c lib/base64.c lib/file.c
 PROGRAMS += $(B)/bin/cvm-boot-report
 
-$(B)/bin/cvm-boot-report: $(call objs,$(BOOT_REPORT_SRCS)) $(LIBCVM)
+$(B)/bin/cvm-boot-report: $(call objs,$(BOOT_REPORT_SRCS))
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBCVM) -lcrypto
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
 
 .PHONY: install-image install-boot-report image tools-tree repro-check boot
 install-image: install-boot-report
