@@ -20,9 +20,15 @@ struct command {
 
 int cmd_workload(int argc, char **argv);
 int cmd_authenticode(int argc, char **argv);
+int cmd_image(int argc, char **argv);
+int cmd_sign(int argc, char **argv);
+int cmd_verify_signature(int argc, char **argv);
 
 #define COMMAND_LIST \
 	{ "authenticode", "PE/COFF Authenticode digest of an EFI image, as edk2 measures it", cmd_authenticode }, \
+	{ "image", "reference-values document (vTPM PCRs, TDX MRTD/RTMRs, SNP digests) of a built image", cmd_image }, \
+	{ "sign", "detached Ed25519 / ECDSA P-384 signature over a document", cmd_sign }, \
+	{ "verify-signature", "check a detached document signature", cmd_verify_signature }, \
 	{ "workload", "workload identity and expected PCR 8 / RTMR3 / HOST_DATA of a manifest or disk", cmd_workload },
 
 #endif
