@@ -187,7 +187,7 @@ int ovmf_sev_parse(const uint8_t *fw, size_t len, struct ovmf_sev_info *ret)
 		return -E2BIG;
 	if (16 + (size_t)count * 12 > dlen)
 		return -EBADMSG;
-	for (uint32_t i = 0; i < count; i++) {
+	for (uint32_t i = 0, total = 0; i < count; i++) {
 		const uint8_t *p = fw + pos + 16 + (size_t)i * 12;
 		struct ovmf_sev_section *s = &info.sections[i];
 
@@ -199,6 +199,9 @@ int ovmf_sev_parse(const uint8_t *fw, size_t len, struct ovmf_sev_info *ret)
 		if (s->gpa % PAGE_SIZE || s->size % PAGE_SIZE ||
 		    (uint64_t)s->gpa + s->size > UINT64_C(1) << 32)
 			return -EBADMSG;
+		if (s->size > OVMF_SEV_MAX_BYTES - total)
+			return -E2BIG;
+		total += s->size;
 	}
 	info.n_sections = count;
 done:
@@ -227,7 +230,7 @@ int ovmf_tdx_parse(const uint8_t *fw, size_t len, struct ovmf_tdx_info *ret)
 		return -E2BIG;
 	if (16 + (size_t)count * 32 > dlen)
 		return -EBADMSG;
-	for (uint32_t i = 0; i < count; i++) {
+	for (uint64_t i = 0, added = 0; i < count; i++) {
 		const uint8_t *p = fw + pos + 16 + (size_t)i * 32;
 		struct ovmf_tdx_section *s = &info.sections[i];
 
@@ -249,7 +252,12 @@ int ovmf_tdx_parse(const uint8_t *fw, size_t len, struct ovmf_tdx_info *ret)
 			return -EBADMSG;
 		/* Two sections at the same guest page would make QEMU fail the
 		 * launch (TDH.MEM.PAGE.ADD of a page twice); refuse them here. */
-		for (uint32_t j = 0; j < i; j++) {
+		if (!(s->attributes & OVMF_TDX_ATTR_PAGE_AUG)) {
+			if (s->mem_size > OVMF_TDX_MAX_ADDED_BYTES - added)
+				return -E2BIG;
+			added += s->mem_size;
+		}
+		for (uint64_t j = 0; j < i; j++) {
 			const struct ovmf_tdx_section *o = &info.sections[j];
 
 			if (s->mem_size && o->mem_size && s->mem_addr < o->mem_addr + o->mem_size &&

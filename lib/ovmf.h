@@ -18,6 +18,12 @@
 #define OVMF_MAX_SIZE (16u << 20)
 #define OVMF_SEV_MAX_SECTIONS 64
 #define OVMF_TDX_MAX_SECTIONS 64
+/* Caps on the guest memory the metadata may ask to launch-measure, so that a hostile
+ * image cannot make a digest computation run for hours: all SEV sections together,
+ * and all TDVF sections that are added (not PAGE.AUG). Real images use < 1 MiB of
+ * SEV sections and < 16 MiB of added TDVF memory. */
+#define OVMF_SEV_MAX_BYTES (256u << 20)
+#define OVMF_TDX_MAX_ADDED_BYTES (256u << 20)
 
 /* SEV metadata section types (OvmfSevMetadata.nasm.inc). */
 enum ovmf_sev_section_type {
@@ -81,12 +87,14 @@ int ovmf_footer_find(const uint8_t *fw, size_t len, const uint8_t guid[16],
 /* Parses the SEV parts of the footer table. fw may be just the end of an image
  * (the metadata offsets count from the end). A firmware without SEV entries gives
  * an empty info and 0. Returns 0, -ENOENT (no footer table at all), -EBADMSG
- * (malformed), -E2BIG (more than OVMF_SEV_MAX_SECTIONS), -EFBIG (fw too large). */
+ * (malformed), -E2BIG (more than OVMF_SEV_MAX_SECTIONS, or sections larger than
+ * OVMF_SEV_MAX_BYTES together), -EFBIG (fw too large). */
 int ovmf_sev_parse(const uint8_t *fw, size_t len, struct ovmf_sev_info *ret);
 
 /* Parses the TDVF metadata. Every section must lie inside the file, be page-aligned
  * and non-overlapping in guest memory. Returns 0, -ENOENT (no TDVF metadata),
- * -EBADMSG, -E2BIG, -EFBIG. */
+ * -EBADMSG, -E2BIG (too many sections, or more than OVMF_TDX_MAX_ADDED_BYTES added),
+ * -EFBIG. */
 int ovmf_tdx_parse(const uint8_t *fw, size_t len, struct ovmf_tdx_info *ret);
 
 #endif

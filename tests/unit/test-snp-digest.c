@@ -340,6 +340,21 @@ static void test_refusals(const uint8_t *fx, size_t fx_len)
 		if (memcmp(bad + i, "\x66\x65\x88\xdc\x4a\x98\x98\x47", 8) == 0)
 			bad[i] ^= 0xff;
 	CHECK_EQ_INT(snp_firmware_load(bad, fx_len, &fw), -ENOENT);
+	/* SEV sections asking for more than OVMF_SEV_MAX_BYTES (the fixture's ASEV
+	 * descriptor is 0x554 bytes before the end; last section's size field). */
+	memcpy(bad, fx, fx_len);
+	CHECK_EQ_INT(memcmp(bad + fx_len - 0x554, "ASEV", 4), 0);
+	bad[fx_len - 0x554 + 16 + 6 * 12 + 7] = 0x10; /* size 0x1000f000 */
+	CHECK_EQ_INT(snp_firmware_load(bad, fx_len, &fw), -E2BIG);
+	bad[fx_len - 0x554 + 16 + 6 * 12 + 7] = 0;
+	bad[fx_len - 0x554 + 16 + 6 * 12 + 4] = 0x01; /* size not a page multiple */
+	CHECK_EQ_INT(snp_firmware_load(bad, fx_len, &fw), -EBADMSG);
+	memcpy(bad, fx, fx_len);
+	bad[fx_len - 0x554 + 12] = OVMF_SEV_MAX_SECTIONS + 1; /* item count */
+	CHECK_EQ_INT(snp_firmware_load(bad, fx_len, &fw), -E2BIG);
+	bad[fx_len - 0x554 + 12] = 9; /* more items than the descriptor length holds */
+	CHECK_EQ_INT(snp_firmware_load(bad, fx_len, &fw), -EBADMSG);
+	memcpy(bad, fx, fx_len);
 	/* No footer at all. */
 	memset(bad + fx_len - 48, 0, 16);
 	CHECK_EQ_INT(snp_firmware_load(bad, fx_len, &fw), -ENOENT);

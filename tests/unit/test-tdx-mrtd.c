@@ -170,6 +170,7 @@ static void test_synthetic(void)
 		{ "size not page multiple", SYN_DESC + 16 + 32 + 16, 0x1800, -EBADMSG },
 		{ "unknown attribute", SYN_DESC + 16 + 28, 0x5, -EBADMSG },
 		{ "overlapping sections", SYN_DESC + 16 + 64 + 8, 0x801000, -EBADMSG },
+		{ "added memory over the cap", SYN_DESC + 16 + 32 + 16, OVMF_TDX_MAX_ADDED_BYTES + 0x1000, -E2BIG },
 		{ "GPA beyond 2^52 (high word)", SYN_DESC + 16 + 32 + 12, 0x00100000, -EBADMSG },
 		{ "descriptor offset too big", SYN_LEN - 72, SYN_LEN + 1, -EBADMSG },
 		{ "descriptor offset too small", SYN_LEN - 72, 8, -EBADMSG },
@@ -196,6 +197,12 @@ static void test_synthetic(void)
 		CHECK_EQ_INT(r, mut[i].err);
 		CHECK_MEM(got, keep, 48);
 	}
+	/* PAGE.AUG memory is not measured, so it does not count against the cap. */
+	memcpy(bad, fw, SYN_LEN);
+	put64(bad + SYN_DESC + 16 + 64 + 16, 1ull << 30);
+	CHECK_EQ_INT(tdx_mrtd(bad, SYN_LEN, TDX_MRTD_PER_PAGE, got), 0);
+	CHECK_MEM(got, pp, 48);
+	memcpy(got, keep, 48);
 	CHECK_EQ_INT(tdx_mrtd(fw, SYN_LEN, (enum tdx_mrtd_order)7, got), -EINVAL);
 	CHECK_EQ_INT(tdx_mrtd(fw, 40, TDX_MRTD_PER_PAGE, got), -ENOENT);
 	CHECK_EQ_INT(tdx_mrtd(fw, 0, TDX_MRTD_PER_PAGE, got), -ENOENT);
