@@ -23,10 +23,14 @@ int cmd_authenticode(int argc, char **argv);
 int cmd_image(int argc, char **argv);
 int cmd_sign(int argc, char **argv);
 int cmd_verify_signature(int argc, char **argv);
+int cmd_snp(int argc, char **argv);
+int cmd_tdx_mrtd(int argc, char **argv);
 
 #define COMMAND_LIST \
 	{ "authenticode", "PE/COFF Authenticode digest of an EFI image, as edk2 measures it", cmd_authenticode }, \
 	{ "image", "reference-values document (vTPM PCRs, TDX MRTD/RTMRs, SNP digests) of a built image", cmd_image }, \
+	{ "snp", "SEV-SNP launch digest of OVMF (+ direct-boot kernel/initrd/cmdline) for N vCPUs of an EPYC model", cmd_snp }, \
+	{ "tdx-mrtd", "TDX MRTD of a TDVF (OVMF IntelTdx) image, per-page or two-pass page order", cmd_tdx_mrtd }, \
 	{ "sign", "detached Ed25519 / ECDSA P-384 signature over a document", cmd_sign }, \
 	{ "verify-signature", "check a detached document signature", cmd_verify_signature }, \
 	{ "workload", "workload identity and expected PCR 8 / RTMR3 / HOST_DATA of a manifest or disk", cmd_workload },

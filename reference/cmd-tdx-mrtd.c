@@ -1,0 +1,79 @@
+/* cvm-reference tdx-mrtd: the MRTD a TD built by QEMU from a TDVF image reports.
+ * Which order QEMU adds and extends the pages in changes the value (lib/tdx_mrtd.h):
+ * per-page for upstream QEMU >= 9.2, two-pass for the older out-of-tree TDX QEMU. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "file.h"
+#include "hex.h"
+#include "ovmf.h"
+#include "tdx_mrtd.h"
+
+#define USAGE "usage: cvm-reference tdx-mrtd --ovmf FW [--page-order per-page|two-pass]\n" \
+	      "(default per-page: QEMU >= 9.2; two-pass: older TDX QEMU)\n"
+
+static const char *fw_error(int r)
+{
+	switch (r) {
+	case -EBADMSG: return "malformed OVMF footer table or TDVF metadata";
+	case -ENOENT: return "no TDVF metadata (not a TDX-capable OVMF build)";
+	case -E2BIG: return "TDVF metadata has too many or too large sections";
+	case -EFBIG: return "larger than 16 MiB, not an OVMF image";
+	default: return strerror(-r);
+	}
+}
+
+int cmd_tdx_mrtd(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "ovmf", required_argument, NULL, 'o' },
+		{ "page-order", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	enum tdx_mrtd_order order = TDX_MRTD_PER_PAGE;
+	const char *ovmf = NULL;
+	uint8_t mrtd[TDX_MRTD_LEN];
+	char hex[2 * TDX_MRTD_LEN + 1];
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int c, r;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1)
+		switch (c) {
+		case 'o': ovmf = optarg; break;
+		case 'p':
+			if (tdx_mrtd_order_from_name(optarg, &order) < 0) {
+				fprintf(stderr, "cvm-reference tdx-mrtd: --page-order '%s': use per-page or two-pass\n", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'h': fputs(USAGE, stdout); return EXIT_OK;
+		default: fputs(USAGE, stderr); return EXIT_USAGE;
+		}
+	if (!ovmf || optind != argc) {
+		fputs(USAGE, stderr);
+		return EXIT_USAGE;
+	}
+
+	r = file_read_all(ovmf, OVMF_MAX_SIZE, &buf, &len);
+	if (r < 0) {
+		fprintf(stderr, "cvm-reference tdx-mrtd: %s: %s\n", ovmf,
+			r == -EFBIG ? fw_error(r) : strerror(-r));
+		return EXIT_INPUT;
+	}
+	r = tdx_mrtd(buf, len, order, mrtd);
+	free(buf);
+	if (r < 0) {
+		fprintf(stderr, "cvm-reference tdx-mrtd: %s: %s\n", ovmf, fw_error(r));
+		return r == -EIO ? EXIT_INTERNAL : EXIT_INPUT;
+	}
+	hex_encode(mrtd, TDX_MRTD_LEN, hex);
+	printf("%s\n", hex);
+	return EXIT_OK;
+}
