@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -163,27 +164,28 @@ static void copy_events(const struct boot_event *ev, size_t n, size_t dlen, stru
 static int fill_image(struct refdoc *d, const struct uki *u, const struct mapped *uki_file)
 {
 	const struct pe_section *lx = u->sections[UKI_LINUX];
-	int r;
 
 	snprintf(d->uki.file, sizeof(d->uki.file), "%s", base_name(uki_file->path));
 	d->uki.size = uki_file->len;
 	snprintf(d->uki.stub, sizeof(d->uki.stub), "%s", u->stub_version[0] ? u->stub_version : "unknown");
-	if ((r = digest_buf(DIGEST_SHA256, u->buf, u->len, d->uki.sha256)) < 0)
-		return r;
+	/* Section digests are the content events of PCR 11 (sha256 bank): every second
+	 * PCR 11 event, in the same order as the sections. */
 	for (enum uki_section s = 0; s < _UKI_SECTION_MAX; s++) {
 		struct refdoc_section *rs = &d->uki.sections[d->uki.n_sections];
+		size_t k = 0, want = 2 * d->uki.n_sections + 1;
 
 		if (!uki_section_measured(s) || !u->sections[s])
 			continue;
 		snprintf(rs->name, sizeof(rs->name), "%s", uki_section_name(s));
 		rs->size = u->sections[s]->virtual_size;
-		if ((r = uki_section_digest(u, s, DIGEST_SHA256, rs->sha256)) < 0)
-			return r;
+		for (size_t i = 0; i < d->events_sha256.n; i++)
+			if (d->events_sha256.ev[i].pcr == 11 && k++ == want)
+				memcpy(rs->sha256, d->events_sha256.ev[i].digest, 32);
+		if (s == UKI_LINUX)
+			memcpy(d->kernel.sha256, rs->sha256, 32);
 		d->uki.n_sections++;
 	}
 	d->kernel.size = lx->virtual_size;
-	if ((r = uki_section_digest(u, UKI_LINUX, DIGEST_SHA256, d->kernel.sha256)) < 0)
-		return r;
 	return uki_cmdline(u, d->cmdline);
 }
 
@@ -607,6 +609,22 @@ static int record_inputs(struct refdoc *d, const struct opts *o, struct inputs *
 	return r;
 }
 
+struct input_job {
+	struct refdoc *d;
+	const struct opts *o;
+	struct inputs *in;
+	int r;
+};
+
+/* Touches only d->inputs and the mappings, which the main thread only reads. */
+static void *input_job_run(void *arg)
+{
+	struct input_job *j = arg;
+
+	j->r = record_inputs(j->d, j->o, j->in);
+	return NULL;
+}
+
 /* The split artifacts must be the UKI's own payloads, or SNP and vTPM values would
  * describe two different systems. */
 static int check_split_artifacts(const struct opts *o, const struct inputs *in, const struct uki *u)
@@ -637,6 +655,9 @@ int cmd_image(int argc, char **argv)
 	size_t gpt_len = 0, doc_len = 0;
 	struct refdoc *d = NULL;
 	struct uki *u = NULL;
+	struct input_job ia = { 0 };
+	pthread_t inputs_thread;
+	bool threaded = false;
 	FILE *mem;
 	int r, ret;
 
@@ -676,7 +697,14 @@ int cmd_image(int argc, char **argv)
 		d->has_roothash = true;
 	}
 	ret = EXIT_INTERNAL;
-	if ((r = fill_image(d, u, &in.uki)) < 0 || (r = compute_boot(d, u, gpt, gpt_len, o.ovmf_tdx != NULL)) < 0) {
+	/* Hashing the inputs (the disk is hundreds of MiB) runs beside the boot model. */
+	ia = (struct input_job){ .d = d, .o = &o, .in = &in };
+	if ((errno = pthread_create(&inputs_thread, NULL, input_job_run, &ia)) != 0) {
+		die(EXIT_INTERNAL, "thread", strerror(errno));
+		goto out;
+	}
+	threaded = true;
+	if ((r = compute_boot(d, u, gpt, gpt_len, o.ovmf_tdx != NULL)) < 0 || (r = fill_image(d, u, &in.uki)) < 0) {
 		die(EXIT_INTERNAL, o.uki, strerror(-r));
 		goto out;
 	}
@@ -708,10 +736,16 @@ int cmd_image(int argc, char **argv)
 			goto out;
 		}
 	}
-	if ((r = record_inputs(d, &o, &in)) < 0) {
-		ret = die(EXIT_INTERNAL, o.dir, strerror(-r));
+	pthread_join(inputs_thread, NULL);
+	threaded = false;
+	if (ia.r < 0) {
+		ret = die(EXIT_INTERNAL, o.dir, strerror(-ia.r));
 		goto out;
 	}
+	/* The UKI file digest is its input digest. */
+	for (size_t i = 0; i < d->n_inputs; i++)
+		if (strcmp(d->inputs[i].role, "uki") == 0)
+			memcpy(d->uki.sha256, d->inputs[i].sha256, 32);
 
 	mem = open_memstream(&doc, &doc_len);
 	if (!mem || refdoc_write(mem, d) < 0 || fclose(mem) != 0) {
@@ -735,6 +769,8 @@ int cmd_image(int argc, char **argv)
 		ret = sign_document_file(o.output, (const uint8_t *)doc, doc_len, o.key, sig);
 	}
 out:
+	if (threaded)
+		pthread_join(inputs_thread, NULL);
 	for (size_t i = 0; i < 7; i++)
 		free(paths[i]);
 	unmap_all(&in);
