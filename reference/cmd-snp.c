@@ -22,11 +22,13 @@
 
 #define USAGE                                                                              \
 	"usage: cvm-reference snp (--ovmf FW | --ovmf-hash HEX --ovmf-metadata FILE)\n"    \
-	"           [--kernel FILE [--initrd FILE] [--cmdline STR]]\n"                     \
+	"           [--kernel FILE [--initrd FILE] [--cmdline STR | --cmdline-file FILE]]\n" \
 	"           --vcpus N --vcpu-type TYPE [--guest-features HEX]\n"                   \
 	"       cvm-reference snp --ovmf FW --print-ovmf-hash\n"                           \
 	"TYPE: EPYC[-vN], EPYC-Rome[-vN], EPYC-Milan[-vN], EPYC-Genoa[-vN], EPYC-Turin[-v1]\n" \
 	"guest features default to 0x1 (SNPActive)\n"
+
+#define CMDLINE_FILE_MAX (64u << 10)
 
 /* SHA-256 of a file, streamed: kernels and initrds can be large. */
 static int sha256_file(const char *path, uint8_t out[32])
@@ -115,6 +117,31 @@ static int parse_hex64(const char *s, uint64_t *ret)
 	return 0;
 }
 
+/* The command line as a launcher passes it with -append "$(cat FILE)": the bytes up
+ * to a terminating NUL, without trailing newlines. Anything after the NUL other than
+ * more NULs makes the file ambiguous and is refused. */
+static int read_cmdline_file(const char *path, char **ret)
+{
+	uint8_t *buf = NULL;
+	size_t len = 0, n;
+	int r;
+
+	r = file_read_all(path, CMDLINE_FILE_MAX, &buf, &len);
+	if (r < 0)
+		return r;
+	n = strnlen((char *)buf, len);
+	for (size_t i = n; i < len; i++)
+		if (buf[i] != 0) {
+			free(buf);
+			return -EBADMSG;
+		}
+	while (n > 0 && buf[n - 1] == '\n')
+		n--;
+	buf[n] = 0;
+	*ret = (char *)buf;
+	return 0;
+}
+
 static const char *fw_error(int r)
 {
 	switch (r) {
@@ -144,6 +171,7 @@ int cmd_snp(int argc, char **argv)
 		{ "initrd", required_argument, NULL, 'i' },
 		{ "cmdline", required_argument, NULL, 'c' },
 		{ "append", required_argument, NULL, 'c' },
+		{ "cmdline-file", required_argument, NULL, 'C' },
 		{ "vcpus", required_argument, NULL, 'n' },
 		{ "vcpu-type", required_argument, NULL, 't' },
 		{ "guest-features", required_argument, NULL, 'g' },
@@ -151,7 +179,8 @@ int cmd_snp(int argc, char **argv)
 		{ 0 },
 	};
 	const char *ovmf = NULL, *ovmf_hash = NULL, *meta = NULL, *kernel = NULL, *initrd = NULL;
-	const char *cmdline = NULL, *vcpu_type = NULL, *vcpus_s = NULL;
+	const char *cmdline = NULL, *cmdline_file = NULL, *vcpu_type = NULL, *vcpus_s = NULL;
+	char *cmdline_buf = NULL;
 	uint64_t features = SNP_GUEST_FEATURES_DEFAULT;
 	struct snp_firmware *fw = NULL;
 	struct snp_kernel_hashes kh;
@@ -172,6 +201,7 @@ int cmd_snp(int argc, char **argv)
 		case 'k': kernel = optarg; break;
 		case 'i': initrd = optarg; break;
 		case 'c': cmdline = optarg; break;
+		case 'C': cmdline_file = optarg; break;
 		case 'n': vcpus_s = optarg; break;
 		case 't': vcpu_type = optarg; break;
 		case 'g':
@@ -188,7 +218,7 @@ int cmd_snp(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (print_hash) {
-		if (!ovmf || kernel || initrd || cmdline || vcpus_s || vcpu_type) {
+		if (!ovmf || kernel || initrd || cmdline || cmdline_file || vcpus_s || vcpu_type) {
 			fprintf(stderr, "cvm-reference snp: --print-ovmf-hash takes only --ovmf\n");
 			return EXIT_USAGE;
 		}
@@ -208,8 +238,12 @@ int cmd_snp(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
+	if (cmdline && cmdline_file) {
+		fprintf(stderr, "cvm-reference snp: --cmdline and --cmdline-file exclude each other\n");
+		return EXIT_USAGE;
+	}
 	/* Like sev-snp-measure and QEMU: -initrd/-append only make sense with -kernel. */
-	if ((initrd || cmdline) && !kernel) {
+	if ((initrd || cmdline || cmdline_file) && !kernel) {
 		fprintf(stderr, "cvm-reference snp: --initrd and --cmdline need --kernel\n");
 		return EXIT_USAGE;
 	}
@@ -252,6 +286,15 @@ int cmd_snp(int argc, char **argv)
 			ret = fail_input(initrd ? initrd : "initrd", strerror(-r));
 			goto out;
 		}
+		if (cmdline_file) {
+			r = read_cmdline_file(cmdline_file, &cmdline_buf);
+			if (r < 0) {
+				ret = fail_input(cmdline_file, r == -EBADMSG ? "data after the terminating NUL" :
+							       r == -EFBIG ? "larger than 64 KiB" : strerror(-r));
+				goto out;
+			}
+			cmdline = cmdline_buf;
+		}
 		r = snp_cmdline_hash(cmdline, kh.cmdline);
 		if (r < 0) {
 			ret = EXIT_INTERNAL;
@@ -278,6 +321,7 @@ int cmd_snp(int argc, char **argv)
 	printf("%s\n", hex);
 	ret = EXIT_OK;
 out:
+	free(cmdline_buf);
 	free(buf);
 	free(fw);
 	return ret;

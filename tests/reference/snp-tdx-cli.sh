@@ -56,6 +56,18 @@ expect "test_snp_with_multiple_vcpus_default" 0 \
 	4953b1fb416fa874980e8442b3706d345926d5f38879134e00813c5d7abcbe78eafe7b422907be0b4698e2414a631942 \
 	snp --ovmf "$fx" --kernel /dev/null --vcpus 4 --vcpu-type EPYC-v4 --guest-features 0x21
 
+# --cmdline-file: what `-append "$(cat FILE)"` passes (NUL and trailing newline dropped).
+printf '%s\n' "$cl" >"$work/cl-nl"; printf '%s\0' "$cl" >"$work/cl-nul"; printf 'a\0b' >"$work/cl-bad"
+for f in cl-nl cl-nul; do
+	expect "cmdline file $f" 0 \
+		6d287813eb5222d770f75005c664e34c204f385ce832cc2ce7d0d6f354454362f390ef83a92046c042e706363b4b08fa \
+		snp --ovmf "$fx" --kernel /dev/null --cmdline-file "$work/$f" --vcpus 1 --vcpu-type EPYC-v4
+done
+expect "cmdline file with data after NUL" 3 "" \
+	snp --ovmf "$fx" --kernel /dev/null --cmdline-file "$work/cl-bad" --vcpus 1 --vcpu-type EPYC-v4
+expect "cmdline and cmdline file" 2 "" \
+	snp --ovmf "$fx" --kernel /dev/null --cmdline x --cmdline-file "$work/cl-nl" --vcpus 1 --vcpu-type EPYC-v4
+
 # A file kernel/initrd is hashed like QEMU does (regression, see test-snp-digest.c).
 printf 'kernel-bytes' >"$work/k"; printf 'initrd-bytes' >"$work/i"
 expect "Debian AmdSev, direct boot, 4 x EPYC-Milan" 0 \
