@@ -7,5 +7,22 @@ $(B)/bin/cvm-workload: $(call objs,$(CVM_WORKLOAD_SRCS)) $(LIBCVM)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBCVM) -lcrypto
 
+
+MEASURE_AGENT_SRCS := measure-agent/measure-agent.c measure-agent/find.c measure-agent/tpm.c \
+	measure-agent/tdx.c measure-agent/tsm.c measure-agent/snp.c measure-agent/launch.c \
+	measure-agent/evidence.c
+MEASURE_AGENT_LIBS := -ltss2-esys -ltss2-tctildr -ltss2-mu -ltss2-rc -lcrypto
+PROGRAMS += $(B)/bin/measure-agent
+
+$(B)/bin/measure-agent: $(call objs,$(MEASURE_AGENT_SRCS)) $(LIBCVM)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBCVM) $(MEASURE_AGENT_LIBS)
+
 $(call objs,$(CVM_WORKLOAD_SRCS) $(MEASURE_AGENT_SRCS)): $(wildcard measure-agent/*.h)
 $(call objs,$(CVM_WORKLOAD_SRCS) $(MEASURE_AGENT_SRCS)): CPPFLAGS += -Imeasure-agent
+
+# Guest install (run by the image build inside the build chroot).
+.PHONY: install-image install-measure-agent
+install-image: install-measure-agent
+install-measure-agent: $(B)/bin/measure-agent
+	install -D -m 0755 $(B)/bin/measure-agent $(DESTDIR)/usr/bin/measure-agent

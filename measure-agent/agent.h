@@ -1,0 +1,89 @@
+/* measure-agent internals: one file per concern (find, tpm, tdx, tsm, snp, launch,
+ * evidence). Functions return 0 or -errno and stay quiet; on failure they may leave
+ * a one-line detail in agent_detail() that main() prints with its context. */
+#ifndef CVM_AGENT_H
+#define CVM_AGENT_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cel.h"
+#include "digest.h"
+#include "manifest.h"
+#include "workload_disk.h"
+
+/* State of this boot: the copy of M and the exactly-once marker (tmpfs). */
+#define AGENT_STATE_DIR "/run/cvm-workload"
+#define AGENT_FWCFG_MANIFEST "/sys/firmware/qemu_fw_cfg/by_name/opt/org.cvmforge/manifest/raw"
+#define AGENT_FWCFG_NONCE "/sys/firmware/qemu_fw_cfg/by_name/opt/org.cvmforge/evidence-nonce/raw"
+#define AGENT_TCTI_DEFAULT "device:/dev/tpmrm0"
+
+/* ---- common (measure-agent.c) */
+/* Every sysfs/configfs/dev/run path goes through here: $CVM_SYSROOT is prepended
+ * when set, so tests run the real code against a directory tree that reproduces the
+ * kernel ABI. Returns buf. */
+const char *sysroot_path(const char *path, char buf[PATH_MAX]);
+void agent_set_detail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+const char *agent_detail(void);
+
+/* ---- find.c: the manifest */
+enum manifest_source { SOURCE_DISK, SOURCE_FWCFG };
+struct found_manifest {
+	uint8_t *bytes; /* exactly M (NUL after it, not counted) */
+	size_t len;
+	enum manifest_source source;
+	char disk[64];  /* kernel name of the workload disk ("vdb"), SOURCE_DISK only */
+	struct wldisk layout;
+};
+int find_manifest(struct found_manifest *ret);
+const char *source_name(enum manifest_source s);
+
+/* ---- tpm.c: vTPM through tpm2-tss ESAPI and the TCTI loader ($CVM_TCTI) */
+struct tpm;
+bool tpm_present(void);
+int tpm_open(struct tpm **ret);
+void tpm_close(struct tpm *t);
+/* Active PCR banks among sha1/sha256/sha384/sha512 (what the TPM allocated). */
+int tpm_banks(struct tpm *t, enum digest_alg *ret_algs, size_t *ret_n);
+int tpm_extend(struct tpm *t, unsigned pcr, const struct cel_digest *d, size_t n);
+int tpm_pcr_read(struct tpm *t, enum digest_alg alg, unsigned pcr, uint8_t *ret);
+struct tpm_quote {
+	uint8_t *ak_public; size_t ak_public_len; /* TPM2B_PUBLIC, marshalled */
+	char *ak_pem;
+	uint8_t *attest; size_t attest_len;       /* TPMS_ATTEST bytes */
+	uint8_t *signature; size_t signature_len; /* TPMT_SIGNATURE, marshalled */
+};
+int tpm_quote(struct tpm *t, const uint8_t *nonce, size_t nonce_len, const unsigned *pcrs,
+	      size_t n_pcrs, struct tpm_quote *ret);
+void tpm_quote_free(struct tpm_quote *q);
+
+/* ---- tdx.c */
+bool tdx_present(void);
+int tdx_extend_rtmr3(const uint8_t digest[SHA384_LEN]);
+int tdx_read_mrconfigid(uint8_t ret[SHA384_LEN]);
+
+/* ---- tsm.c: configfs-tsm reports */
+bool tsm_available(void);
+/* One report from a private configfs-tsm instance; provider must match ("tdx_guest",
+ * "sev_guest"). *ret_aux (optional) gets auxblob if the provider has one. */
+int tsm_report(const char *provider, const uint8_t inblob[64], uint8_t **ret_out, size_t *ret_len,
+	       uint8_t **ret_aux, size_t *ret_aux_len);
+
+/* ---- snp.c */
+bool snp_present(void);
+/* The raw 1184-byte report with REPORT_DATA = report_data (configfs-tsm, else the
+ * SNP_GET_REPORT ioctl). */
+int snp_get_report(const uint8_t report_data[64], uint8_t **ret, size_t *ret_len,
+		   uint8_t **ret_certs, size_t *ret_certs_len);
+
+/* ---- launch.c */
+int launch_payload(const struct found_manifest *fm, const struct manifest *m, char ret_root[PATH_MAX]);
+/* Does not return on success. */
+int launch_exec(const struct manifest *m, const char *root);
+
+/* ---- evidence.c */
+int evidence_print(const uint8_t *nonce, size_t nonce_len, FILE *out);
+
+#endif

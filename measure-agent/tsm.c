@@ -1,0 +1,189 @@
+/* configfs-tsm reports (Documentation/ABI/testing/configfs-tsm-report; notes
+ * §3). One instance directory, used under the documented generation protocol so a
+ * concurrent writer can never hand us a report for someone else's inblob:
+ *
+ *   g1 = generation; write inblob (ONE write of exactly 64 bytes, then close — configfs
+ *   commits binary attributes on release); g2 = generation, must be g1 + 1;
+ *   read outblob; g3 = generation, must equal g2.
+ *
+ * Both providers require exactly 64 bytes of inblob (tdx_guest / sev_guest compare
+ * inblob_len with their REPORTDATA size), so the caller always passes 64. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "file.h"
+
+#define TSM_REPORT_DIR "/sys/kernel/config/tsm/report"
+#define TSM_INSTANCE "cvmforge-measure-agent"
+#define TSM_OUT_MAX (16u * 1024 * 1024) /* TSM_REPORT_OUTBLOB_MAX in current kernels */
+
+bool tsm_available(void)
+{
+	char p[PATH_MAX];
+	return access(sysroot_path(TSM_REPORT_DIR, p), F_OK) == 0;
+}
+
+static int attr_path(const char *attr, char buf[PATH_MAX])
+{
+	char dir[PATH_MAX];
+
+	sysroot_path(TSM_REPORT_DIR "/" TSM_INSTANCE, dir);
+	if (snprintf(buf, PATH_MAX, "%s/%s", dir, attr) >= PATH_MAX)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+static int read_u64_attr(const char *attr, unsigned long long *ret)
+{
+	char p[PATH_MAX], *end;
+	uint8_t *buf;
+	size_t len;
+	int r;
+
+	r = attr_path(attr, p);
+	if (r == 0)
+		r = file_read_all(p, 64, &buf, &len);
+	if (r < 0) {
+		agent_set_detail("%s: %s", p, strerror(-r));
+		return r;
+	}
+	errno = 0;
+	*ret = strtoull((char *)buf, &end, 10);
+	r = (errno || end == (char *)buf || (*end && strcmp(end, "\n") != 0)) ? -EBADMSG : 0;
+	if (r < 0)
+		agent_set_detail("%s: not a decimal number", p);
+	free(buf);
+	return r;
+}
+
+static int write_inblob(const uint8_t inblob[64])
+{
+	char p[PATH_MAX];
+	ssize_t n;
+	int fd, r;
+
+	r = attr_path("inblob", p);
+	if (r < 0)
+		return r;
+	fd = open(p, O_WRONLY | O_CLOEXEC);
+	if (fd < 0) {
+		agent_set_detail("%s: %s", p, strerror(errno));
+		return -errno;
+	}
+	n = write(fd, inblob, 64);
+	r = n == 64 ? 0 : n < 0 ? -errno : -EIO;
+	/* The value reaches the kernel on release; close() cannot report a refusal
+	 * (configfs ignores ->release()'s result), the generation check below does. */
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r < 0)
+		agent_set_detail("write %s: %s", p, strerror(-r));
+	return r;
+}
+
+int tsm_report(const char *provider, const uint8_t inblob[64], uint8_t **ret_out, size_t *ret_len,
+	       uint8_t **ret_aux, size_t *ret_aux_len)
+{
+	char dir[PATH_MAX], p[PATH_MAX];
+	unsigned long long g1, g2, g3;
+	uint8_t *prov = NULL, *out = NULL, *aux = NULL;
+	size_t plen, olen = 0, alen = 0;
+	bool created = false;
+	int dfd = -1, r;
+
+	sysroot_path(TSM_REPORT_DIR "/" TSM_INSTANCE, dir);
+	if (mkdir(dir, 0700) == 0)
+		created = true;
+	else if (errno != EEXIST) {
+		r = -errno;
+		agent_set_detail("mkdir %s: %s", dir, strerror(errno));
+		return r;
+	}
+	/* Serialise our own processes on the shared instance (agent vs evidence). */
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0 || flock(dfd, LOCK_EX) < 0) {
+		r = -errno;
+		agent_set_detail("%s: %s", dir, strerror(errno));
+		goto out;
+	}
+
+	r = attr_path("provider", p);
+	if (r == 0)
+		r = file_read_all(p, 64, &prov, &plen);
+	if (r < 0) {
+		agent_set_detail("%s: %s", p, strerror(-r));
+		goto out;
+	}
+	if (plen != strlen(provider) + 1 || memcmp(prov, provider, plen - 1) != 0 || prov[plen - 1] != '\n') {
+		agent_set_detail("%s: provider is \"%.*s\", expected %s", p, (int)strcspn((char *)prov, "\n"),
+				 (char *)prov, provider);
+		r = -ENODEV;
+		goto out;
+	}
+
+	r = read_u64_attr("generation", &g1);
+	if (r == 0)
+		r = write_inblob(inblob);
+	if (r == 0)
+		r = read_u64_attr("generation", &g2);
+	if (r < 0)
+		goto out;
+	if (g2 != g1 + 1) {
+		agent_set_detail("configfs-tsm: generation %llu after writing inblob at %llu (concurrent writer or refused inblob)", g2, g1);
+		r = -EBUSY;
+		goto out;
+	}
+	r = attr_path("outblob", p);
+	if (r == 0)
+		r = file_read_all(p, TSM_OUT_MAX, &out, &olen);
+	if (r < 0) {
+		agent_set_detail("%s: %s", p, strerror(-r));
+		goto out;
+	}
+	if (ret_aux) {
+		r = attr_path("auxblob", p);
+		if (r == 0 && access(p, F_OK) == 0) {
+			r = file_read_all(p, TSM_OUT_MAX, &aux, &alen);
+			/* SEV: an empty or unreadable auxblob only means "no certificates". */
+			if (r < 0) {
+				aux = NULL;
+				alen = 0;
+				r = 0;
+			}
+		}
+	}
+	r = read_u64_attr("generation", &g3);
+	if (r < 0)
+		goto out;
+	if (g3 != g2) {
+		agent_set_detail("configfs-tsm: generation changed while reading outblob");
+		r = -EBUSY;
+		goto out;
+	}
+	*ret_out = out;
+	*ret_len = olen;
+	out = NULL;
+	if (ret_aux) {
+		*ret_aux = alen ? aux : NULL;
+		*ret_aux_len = alen;
+		if (alen)
+			aux = NULL;
+	}
+	r = 0;
+out:
+	free(prov);
+	free(out);
+	free(aux);
+	if (dfd >= 0)
+		close(dfd);
+	if (created)
+		rmdir(dir);
+	return r;
+}
