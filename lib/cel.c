@@ -73,8 +73,18 @@ static int mkdir_parent(const char *path)
 		return -ENAMETOOLONG;
 	memcpy(dir, path, n);
 	dir[n] = 0;
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-		return -errno;
+	/* mkdir -p: /run/log/systemd may not exist yet this early in a boot */
+	for (char *s = dir + 1;; s++) {
+		if (*s == '/' || *s == 0) {
+			char c = *s;
+			*s = 0;
+			if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+				return -errno;
+			*s = c;
+			if (!c)
+				break;
+		}
+	}
 	return 0;
 }
 
