@@ -1,0 +1,379 @@
+/* cvm-reference evidence show|verify: parse and verify an SNP report, a TDX quote or
+ * a TPM2 quote (TPMS_ATTEST) offline. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "evidence.h"
+#include "file.h"
+#include "hex.h"
+#include "json.h"
+#include "snp_report.h"
+#include "tdx_quote.h"
+#include "tpm_attest.h"
+
+#define EVIDENCE_MAX (1024 * 1024)
+
+/* ---- show ---- */
+
+struct out {
+	int json;
+	int n;
+};
+
+static void out_begin(struct out *o)
+{
+	if (o->json)
+		printf("{");
+}
+
+static void out_end(struct out *o)
+{
+	if (o->json)
+		printf("\n}\n");
+}
+
+static void out_key(struct out *o, const char *key)
+{
+	if (o->json)
+		printf("%s\n  \"%s\": ", o->n++ ? "," : "", key);
+	else
+		printf("%-16s ", key);
+}
+
+static void out_hex(struct out *o, const char *key, const uint8_t *b, size_t n)
+{
+	char *h = malloc(2 * n + 1);
+
+	if (!h)
+		return;
+	hex_encode(b, n, h);
+	out_key(o, key);
+	printf(o->json ? "\"%s\"" : "%s\n", h);
+	free(h);
+}
+
+static void out_str(struct out *o, const char *key, const char *s)
+{
+	out_key(o, key);
+	if (o->json)
+		json_write_string(stdout, s);
+	else
+		printf("%s\n", s);
+}
+
+static void out_u64(struct out *o, const char *key, unsigned long long v)
+{
+	out_key(o, key);
+	printf(o->json ? "%llu" : "%llu\n", v);
+}
+
+static int show_snp(const uint8_t *buf, size_t len, struct out *o)
+{
+	struct snp_report *r = malloc(sizeof(*r));
+	uint8_t tcb[8];
+	int e;
+
+	if (!r)
+		return -ENOMEM;
+	e = snp_report_parse(buf, len, r);
+	if (e < 0) {
+		free(r);
+		return e;
+	}
+	out_begin(o);
+	out_str(o, "type", "sev-snp");
+	out_u64(o, "version", r->version);
+	out_u64(o, "guest_svn", r->guest_svn);
+	out_u64(o, "policy", r->policy);
+	out_u64(o, "vmpl", r->vmpl);
+	out_str(o, "signing_key", snp_signing_key_name(r->signing_key));
+	out_hex(o, "report_data", r->report_data, 64);
+	out_hex(o, "measurement", r->measurement, 48);
+	out_hex(o, "host_data", r->host_data, 32);
+	out_hex(o, "id_key_digest", r->id_key_digest, 48);
+	out_hex(o, "report_id", r->report_id, 32);
+	out_hex(o, "chip_id", r->chip_id, 64);
+	/* TCB_VERSION as its 8 little-endian bytes, so the SPL bytes read left to right. */
+	for (int i = 0; i < 8; i++)
+		tcb[i] = (uint8_t)(r->reported_tcb >> (8 * i));
+	out_hex(o, "reported_tcb", tcb, 8);
+	out_hex(o, "family_id", r->family_id, 16);
+	out_hex(o, "image_id", r->image_id, 16);
+	out_end(o);
+	free(r);
+	return 0;
+}
+
+static int show_tdx(const uint8_t *buf, size_t len, struct out *o)
+{
+	struct tdx_quote *q = malloc(sizeof(*q));
+	int e;
+
+	if (!q)
+		return -ENOMEM;
+	e = tdx_quote_parse(buf, len, q);
+	if (e < 0) {
+		free(q);
+		return e;
+	}
+	out_begin(o);
+	out_str(o, "type", "tdx");
+	out_u64(o, "version", q->version);
+	out_u64(o, "tee_type", q->tee_type);
+	out_u64(o, "body_type", q->body_type);
+	out_hex(o, "tee_tcb_svn", q->body.tee_tcb_svn, 16);
+	out_hex(o, "mrseam", q->body.mrseam, 48);
+	out_hex(o, "td_attributes", q->body.td_attributes, 8);
+	out_hex(o, "xfam", q->body.xfam, 8);
+	out_hex(o, "mrtd", q->body.mrtd, 48);
+	out_hex(o, "mrconfigid", q->body.mrconfigid, 48);
+	out_hex(o, "mrowner", q->body.mrowner, 48);
+	out_hex(o, "mrownerconfig", q->body.mrownerconfig, 48);
+	out_hex(o, "rtmr0", q->body.rtmr[0], 48);
+	out_hex(o, "rtmr1", q->body.rtmr[1], 48);
+	out_hex(o, "rtmr2", q->body.rtmr[2], 48);
+	out_hex(o, "rtmr3", q->body.rtmr[3], 48);
+	out_hex(o, "report_data", q->body.report_data, 64);
+	if (q->body.tdx15)
+		out_hex(o, "mrservicetd", q->body.mrservicetd, 48);
+	out_end(o);
+	free(q);
+	return 0;
+}
+
+static int show_tpm(const uint8_t *buf, size_t len, struct out *o)
+{
+	struct tpm_attest a;
+	int e;
+
+	e = tpm_attest_parse(buf, len, &a);
+	if (e < 0)
+		return e;
+	out_begin(o);
+	out_str(o, "type", "tpm-quote");
+	out_hex(o, "qualified_signer", a.qualified_signer, a.qualified_signer_len);
+	out_hex(o, "extra_data", a.extra_data, a.extra_data_len);
+	/* pcr_select: {"sha256": [0, 1, …], …} in the quote's bank order. */
+	out_key(o, "pcr_select");
+	printf(o->json ? "{" : "");
+	for (size_t b = 0; b < a.n_banks; b++) {
+		const char *name = tpm_alg_name(a.banks[b].hash);
+		int first = 1;
+
+		if (o->json)
+			printf("%s\"%s\": [", b ? ", " : "", name ? name : "unknown");
+		else
+			printf("%s%s:", b ? " " : "", name ? name : "unknown");
+		for (unsigned p = 0; p < 8u * a.banks[b].size; p++)
+			if (tpm_pcr_is_selected(&a.banks[b], p)) {
+				printf(o->json ? "%s%u" : "%s%u", first ? "" : (o->json ? ", " : ","), p);
+				first = 0;
+			}
+		if (o->json)
+			printf("]");
+	}
+	printf(o->json ? "}" : "\n");
+	out_hex(o, "pcr_digest", a.pcr_digest, a.pcr_digest_len);
+	out_u64(o, "clock", a.clock);
+	out_u64(o, "reset_count", a.reset_count);
+	out_u64(o, "restart_count", a.restart_count);
+	out_end(o);
+	return 0;
+}
+
+static int evidence_show(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct out o = { 0 };
+	uint8_t *buf = NULL;
+	size_t len;
+	int c, r;
+
+	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1)
+		switch (c) {
+		case 'j': o.json = 1; break;
+		case 'h': printf("usage: cvm-reference evidence show [--json] FILE\n"); return EXIT_OK;
+		default: return EXIT_USAGE;
+		}
+	if (optind + 1 != argc) {
+		fprintf(stderr, "usage: cvm-reference evidence show [--json] FILE\n");
+		return EXIT_USAGE;
+	}
+	r = file_read_all(argv[optind], EVIDENCE_MAX, &buf, &len);
+	if (r < 0) {
+		fprintf(stderr, "cvm-reference: %s: %s\n", argv[optind], strerror(-r));
+		return EXIT_INPUT;
+	}
+	switch (ev_detect(buf, len)) {
+	case EV_SNP: r = show_snp(buf, len, &o); break;
+	case EV_TDX: r = show_tdx(buf, len, &o); break;
+	case EV_TPM: r = show_tpm(buf, len, &o); break;
+	default: r = -EPROTONOSUPPORT; break;
+	}
+	free(buf);
+	if (r < 0) {
+		fprintf(stderr, "cvm-reference: %s: %s\n", argv[optind],
+			r == -EPROTONOSUPPORT ? "not an SNP report, TDX quote or TPMS_ATTEST" :
+						"malformed evidence");
+		return EXIT_INPUT;
+	}
+	return EXIT_OK;
+}
+
+/* ---- verify ---- */
+
+static int parse_expect(const char *arg, struct ev_opts *o)
+{
+	const char *eq = strchr(arg, '=');
+	struct ev_expect *e;
+	size_t n;
+
+	if (!eq || eq == arg || o->n_expect == EV_MAX_EXPECT)
+		return -EINVAL;
+	e = &o->expect[o->n_expect];
+	n = (size_t)(eq - arg);
+	e->field = strndup(arg, n);
+	if (!e->field)
+		return -ENOMEM;
+	if (hex_decode(eq + 1, e->value, sizeof(e->value), &e->len) < 0 || e->len == 0) {
+		free((char *)e->field);
+		return -EINVAL;
+	}
+	o->n_expect++;
+	return 0;
+}
+
+static const char verify_usage[] =
+	"usage: cvm-reference evidence verify FILE [--cert FILE] [--chain FILE] [--collateral DIR]\n"
+	"         [--root FILE] [--nonce HEX] [--at TIME] [--signature FILE] [--pcrs FILE]\n"
+	"         [--eventlog FILE] [--no-debug] [--min-tcb HEX] [--allow-tcb LIST]\n"
+	"         [--expect FIELD=HEX]...\n";
+
+static int evidence_verify(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "cert", required_argument, NULL, 'c' },
+		{ "chain", required_argument, NULL, 'C' },
+		{ "collateral", required_argument, NULL, 'l' },
+		{ "root", required_argument, NULL, 'r' },
+		{ "nonce", required_argument, NULL, 'n' },
+		{ "at", required_argument, NULL, 'a' },
+		{ "signature", required_argument, NULL, 's' },
+		{ "pcrs", required_argument, NULL, 'p' },
+		{ "eventlog", required_argument, NULL, 'e' },
+		{ "no-debug", no_argument, NULL, 'D' },
+		{ "min-tcb", required_argument, NULL, 'm' },
+		{ "allow-tcb", required_argument, NULL, 'A' },
+		{ "expect", required_argument, NULL, 'x' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	struct ev_opts o = { 0 };
+	struct checks ck = { .out = stdout };
+	const char *file;
+	enum ev_kind kind;
+	uint8_t *buf = NULL;
+	size_t len;
+	int c, r, ret;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1)
+		switch (c) {
+		case 'c': o.cert = optarg; break;
+		case 'C': o.chain = optarg; break;
+		case 'l': o.collateral = optarg; break;
+		case 'r': o.root = optarg; break;
+		case 's': o.signature = optarg; break;
+		case 'p': o.pcrs = optarg; break;
+		case 'e': o.eventlog = optarg; break;
+		case 'D': o.no_debug = 1; break;
+		case 'A': o.allow_tcb = optarg; break;
+		case 'n':
+			if (hex_decode(optarg, o.nonce, sizeof(o.nonce), &o.nonce_len) < 0 || !o.nonce_len) {
+				fprintf(stderr, "cvm-reference: --nonce: 1 to 64 bytes of hex expected\n");
+				return EXIT_USAGE;
+			}
+			o.have_nonce = 1;
+			break;
+		case 'a':
+			if (parse_time_arg(optarg, &o.at) < 0) {
+				fprintf(stderr, "cvm-reference: --at %s: expected YYYY-MM-DD[THH:MM:SSZ] or @SECONDS\n", optarg);
+				return EXIT_USAGE;
+			}
+			o.have_at = 1;
+			break;
+		case 'm': {
+			uint8_t b[8];
+
+			if (hex_decode_exact(optarg, b, 8) < 0) {
+				fprintf(stderr, "cvm-reference: --min-tcb: 16 hex digits (TCB_VERSION bytes, as shown) expected\n");
+				return EXIT_USAGE;
+			}
+			o.min_tcb = 0;
+			for (int i = 7; i >= 0; i--)
+				o.min_tcb = o.min_tcb << 8 | b[i];
+			o.have_min_tcb = 1;
+			break;
+		}
+		case 'x':
+			if (parse_expect(optarg, &o) < 0) {
+				fprintf(stderr, "cvm-reference: --expect %s: FIELD=HEX expected (at most %d)\n",
+					optarg, EV_MAX_EXPECT);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'h': fputs(verify_usage, stdout); return EXIT_OK;
+		default: fputs(verify_usage, stderr); return EXIT_USAGE;
+		}
+	if (optind + 1 != argc) {
+		fputs(verify_usage, stderr);
+		return EXIT_USAGE;
+	}
+	file = argv[optind];
+	r = file_read_all(file, EVIDENCE_MAX, &buf, &len);
+	if (r < 0) {
+		fprintf(stderr, "cvm-reference: %s: %s\n", file, strerror(-r));
+		ret = EXIT_INPUT;
+		goto out;
+	}
+	kind = ev_detect(buf, len);
+	switch (kind) {
+	case EV_SNP: ck.prefix = "snp."; r = ev_verify_snp(buf, len, &o, &ck); break;
+	case EV_TDX: ck.prefix = "tdx."; r = ev_verify_tdx(buf, len, &o, &ck); break;
+	case EV_TPM: ck.prefix = "tpm."; r = ev_verify_tpm(buf, len, &o, &ck); break;
+	default:
+		fprintf(stderr, "cvm-reference: %s: not an SNP report, TDX quote or TPMS_ATTEST\n", file);
+		ret = EXIT_INPUT;
+		goto out;
+	}
+	if (r < 0) {
+		fprintf(stderr, "cvm-reference: %s: verification could not run: %s\n", file, strerror(-r));
+		ret = r == -EIO || r == -ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
+		goto out;
+	}
+	printf("%s: %s (%u checks passed, %u failed, %u skipped)\n", ev_kind_name(kind),
+	       ck.fail ? "INVALID" : "valid", ck.pass, ck.fail, ck.skip);
+	ret = ck.fail ? EXIT_FAIL : EXIT_OK;
+out:
+	for (size_t i = 0; i < o.n_expect; i++)
+		free((char *)o.expect[i].field);
+	free(buf);
+	return ret;
+}
+
+int cmd_evidence(int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "show") == 0)
+		return evidence_show(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "verify") == 0)
+		return evidence_verify(argc - 1, argv + 1);
+	fprintf(stderr, "usage: cvm-reference evidence show|verify …\n");
+	return EXIT_USAGE;
+}

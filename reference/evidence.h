@@ -1,0 +1,127 @@
+/* Offline verification of hardware evidence: SEV-SNP reports, TDX quotes, TPM 2.0
+ * quotes. Each verifier runs every check it can, prints one line per check
+ *   "ok    NAME  detail" / "FAIL  NAME  detail" / "skip  NAME  why"
+ * and counts failures; the caller turns the count into the exit status. Checks whose
+ * input was not supplied (collateral, PCR values) are "skip", never "ok". */
+#ifndef CVM_REFERENCE_EVIDENCE_H
+#define CVM_REFERENCE_EVIDENCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+struct checks {
+	FILE *out; /* NULL: silent */
+	const char *prefix; /* e.g. "snp." */
+	unsigned pass, fail, skip;
+};
+
+void check_ok(struct checks *c, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void check_fail(struct checks *c, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void check_skip(struct checks *c, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* ok ? check_ok : check_fail, with the same detail. */
+void check(struct checks *c, const char *name, int ok, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+#define EV_MAX_EXPECT 16
+
+struct ev_expect {
+	const char *field; /* a key of `evidence show --json` */
+	uint8_t value[64];
+	size_t len;
+};
+
+struct ev_opts {
+	const char *cert;       /* signing key's certificate / public key */
+	const char *chain;      /* intermediate + root bundle; TDX: collateral signing chain */
+	const char *collateral; /* TDX: directory with TCB info, QE identity, CRLs */
+	const char *root;       /* trust anchors to pin (replace the built-in pins) */
+	const char *signature;  /* TPM: the signature file */
+	const char *pcrs;       /* TPM: PCR values to check the quoted digest against */
+	const char *eventlog;   /* TPM: firmware log to replay against those PCRs */
+	int have_nonce;
+	uint8_t nonce[64];
+	size_t nonce_len;
+	int have_at;
+	time_t at;              /* evaluate certificates and collateral at this time */
+	int no_debug;           /* SNP policy DEBUG / TD attribute DEBUG must be clear */
+	int have_min_tcb;
+	uint64_t min_tcb;       /* SNP: minimum REPORTED_TCB, component-wise */
+	const char *allow_tcb;  /* TDX: comma-separated acceptable TCB statuses */
+	size_t n_expect;
+	struct ev_expect expect[EV_MAX_EXPECT];
+};
+
+enum ev_kind {
+	EV_UNKNOWN,
+	EV_SNP,
+	EV_TDX,
+	EV_TPM,
+};
+
+enum ev_kind ev_detect(const uint8_t *buf, size_t len);
+const char *ev_kind_name(enum ev_kind k);
+
+/* Each returns 0 when the checks ran (failures are in c->fail), or a negative errno
+ * for an unreadable auxiliary input (-ENOENT, -EINVAL …) or an OpenSSL failure
+ * (-EIO). Malformed evidence is a check failure ("format"), not an error. */
+int ev_verify_snp(const uint8_t *buf, size_t len, const struct ev_opts *o, struct checks *c);
+int ev_verify_tdx(const uint8_t *buf, size_t len, const struct ev_opts *o, struct checks *c);
+int ev_verify_tpm(const uint8_t *buf, size_t len, const struct ev_opts *o, struct checks *c);
+
+/* Shared "expect FIELD=HEX" check over a named field's bytes. */
+void ev_check_expect(const struct ev_opts *o, struct checks *c, const char *field,
+		     const uint8_t *actual, size_t len);
+/* REPORT_DATA / REPORTDATA against the nonce zero-padded to 64 bytes. */
+void ev_check_report_data_nonce(const struct ev_opts *o, struct checks *c, const uint8_t rd[64]);
+
+/* ---- X.509 and signature helpers (reference/x509.c) ---- */
+
+/* All certificates of a PEM bundle or one DER certificate. NULL on error (errno set). */
+STACK_OF(X509) *x509_load_file(const char *path);
+STACK_OF(X509) *x509_load_pem(const uint8_t *buf, size_t len);
+/* A CRL in DER or PEM. NULL on error. */
+X509_CRL *crl_load_file(const char *path);
+/* A public key: SubjectPublicKeyInfo PEM/DER, or the key of an X.509 certificate. */
+EVP_PKEY *pubkey_load_file(const char *path);
+
+void x509_free_stack(STACK_OF(X509) *sk);
+
+/* The trust anchors for a chain: with --root, the certificates in that file; else the
+ * self-signed certificates among candidates whose SHA-256 fingerprint is one of the
+ * built-in pins (AMD ARK-Milan, AMD ARK-Genoa, Intel SGX Root CA; see x509.c).
+ * Returns a new stack (possibly empty) or NULL. */
+STACK_OF(X509) *trust_anchors(const char *root_file, STACK_OF(X509) *candidates);
+
+/* Verifies leaf up to one of anchors through untrusted. crls may be NULL; when
+ * given, every certificate whose issuer has a CRL there is checked against it and a
+ * missing CRL for some issuer is not an error. at: NULL = now. Returns 1 valid, 0
+ * invalid (reason in err), <0 on OpenSSL failure. */
+int x509_verify_chain(X509 *leaf, STACK_OF(X509) *untrusted, STACK_OF(X509) *anchors,
+		      STACK_OF(X509_CRL) *crls, const time_t *at, char *err, size_t errlen);
+
+/* ECDSA verification with r and s as big-endian integers (any length; leading zeros
+ * allowed). Returns 1 valid, 0 invalid, <0 error. */
+int ecdsa_verify_rs(EVP_PKEY *key, const EVP_MD *md, const uint8_t *msg, size_t len,
+		    const uint8_t *r, size_t rlen, const uint8_t *s, size_t slen);
+
+/* A P-256 public key from 64 bytes x || y. */
+EVP_PKEY *ec_p256_from_xy(const uint8_t xy[64]);
+
+/* The DER contents of an extension given by dotted OID, or NULL. */
+const ASN1_OCTET_STRING *x509_ext_data(X509 *x, const char *oid);
+
+/* "2025-01-31", "2025-01-31T12:00:00Z" or "@SECONDS". Returns 0 or -EINVAL. */
+int parse_time_arg(const char *s, time_t *ret);
+
+/* ISO 8601 UTC "YYYY-MM-DDTHH:MM:SSZ" (fractions allowed) as in Intel collateral. */
+int parse_iso8601(const char *s, time_t *ret);
+
+#endif

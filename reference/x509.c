@@ -1,0 +1,495 @@
+/* X.509, CRL and raw-signature helpers for evidence verification (OpenSSL 3.0). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/ec.h>
+#include <openssl/err.h>
+#include <openssl/param_build.h>
+#include <openssl/pem.h>
+#include <openssl/x509v3.h>
+
+#include "evidence.h"
+#include "file.h"
+
+#define CERT_FILE_MAX (1024 * 1024)
+
+/* Built-in trust anchors, pinned by the SHA-256 of the DER certificate (what
+ * `openssl x509 -noout -fingerprint -sha256` prints). Sources: AMD's KDS
+ * (https://kdsintf.amd.com/vcek/v1/{Milan,Genoa}/cert_chain, the copies in
+ * google/go-sev-guest verify/trust/) and Intel's SGX Root CA
+ * (https://certificates.trustedservices.intel.com/Intel_SGX_Provisioning_Certification_RootCA.pem,
+ * the copy in google/go-tdx-guest). --root replaces them. */
+static const struct {
+	const char *name;
+	uint8_t sha256[32];
+} pins[] = {
+	{ "AMD ARK-Milan", { 0x69, 0xD0, 0x63, 0xB4, 0x53, 0x44, 0xD2, 0x6A, 0x2E, 0x94, 0xE1,
+			     0xF4, 0x21, 0x0D, 0xE4, 0x9E, 0xF5, 0x55, 0x30, 0x82, 0x87, 0xD4,
+			     0xC1, 0x74, 0x44, 0x5C, 0x95, 0x63, 0x9A, 0x54, 0x0B, 0xCD } },
+	{ "AMD ARK-Genoa", { 0x4C, 0x65, 0x98, 0xD1, 0x9C, 0x18, 0x71, 0x9C, 0x5D, 0xFD, 0x4A,
+			     0x7D, 0x33, 0x5F, 0x67, 0x4E, 0x5B, 0xFE, 0x1D, 0x8F, 0x80, 0x0C,
+			     0xEA, 0x2C, 0xF2, 0x70, 0xC1, 0x0D, 0x10, 0x3D, 0xB2, 0xF1 } },
+	{ "Intel SGX Root CA", { 0x44, 0xA0, 0x19, 0x6B, 0x2B, 0x99, 0xF8, 0x89, 0xB8, 0xE1, 0x49,
+				 0xE9, 0x5B, 0x80, 0x7A, 0x35, 0x0E, 0x74, 0x24, 0x96, 0x43, 0x99,
+				 0xE8, 0x85, 0xA7, 0xCB, 0xB8, 0xCC, 0xFA, 0xB6, 0x74, 0xD3 } },
+};
+
+/* ---- check reporting ---- */
+
+static void vline(struct checks *c, const char *tag, const char *name, const char *fmt, va_list ap)
+{
+	if (!c->out)
+		return;
+	fprintf(c->out, "%-5s %s%s", tag, c->prefix ? c->prefix : "", name);
+	if (fmt && *fmt) {
+		fputs(": ", c->out);
+		vfprintf(c->out, fmt, ap);
+	}
+	fputc('\n', c->out);
+}
+
+void check_ok(struct checks *c, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vline(c, "ok", name, fmt, ap);
+	va_end(ap);
+	c->pass++;
+}
+
+void check_fail(struct checks *c, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vline(c, "FAIL", name, fmt, ap);
+	va_end(ap);
+	c->fail++;
+}
+
+void check_skip(struct checks *c, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vline(c, "skip", name, fmt, ap);
+	va_end(ap);
+	c->skip++;
+}
+
+void check(struct checks *c, const char *name, int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vline(c, ok ? "ok" : "FAIL", name, fmt, ap);
+	va_end(ap);
+	if (ok)
+		c->pass++;
+	else
+		c->fail++;
+}
+
+/* ---- loading ---- */
+
+void x509_free_stack(STACK_OF(X509) *sk)
+{
+	sk_X509_pop_free(sk, X509_free);
+}
+
+STACK_OF(X509) *x509_load_pem(const uint8_t *buf, size_t len)
+{
+	STACK_OF(X509) *sk = sk_X509_new_null();
+	BIO *bio;
+	X509 *x;
+
+	if (!sk || len > INT32_MAX)
+		goto fail;
+	bio = BIO_new_mem_buf(buf, (int)len);
+	if (!bio)
+		goto fail;
+	while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)))
+		if (!sk_X509_push(sk, x)) {
+			X509_free(x);
+			BIO_free(bio);
+			goto fail;
+		}
+	BIO_free(bio);
+	ERR_clear_error(); /* the loop ends on "no start line" */
+	if (sk_X509_num(sk) == 0)
+		goto fail;
+	return sk;
+fail:
+	x509_free_stack(sk);
+	errno = EINVAL;
+	return NULL;
+}
+
+STACK_OF(X509) *x509_load_file(const char *path)
+{
+	STACK_OF(X509) *sk = NULL;
+	uint8_t *buf = NULL;
+	size_t len;
+	int r;
+
+	r = file_read_all(path, CERT_FILE_MAX, &buf, &len);
+	if (r < 0) {
+		errno = -r;
+		return NULL;
+	}
+	if (memmem(buf, len, "-----BEGIN", 10)) {
+		sk = x509_load_pem(buf, len);
+	} else {
+		const unsigned char *p = buf;
+		X509 *x = d2i_X509(NULL, &p, (long)len);
+
+		if (x && p == buf + len && (sk = sk_X509_new_null()) && sk_X509_push(sk, x)) {
+			x = NULL;
+		} else {
+			x509_free_stack(sk);
+			sk = NULL;
+		}
+		X509_free(x);
+		ERR_clear_error();
+	}
+	free(buf);
+	if (!sk)
+		errno = EINVAL;
+	return sk;
+}
+
+X509_CRL *crl_load_file(const char *path)
+{
+	X509_CRL *crl = NULL;
+	uint8_t *buf = NULL;
+	size_t len;
+	int r;
+
+	r = file_read_all(path, CERT_FILE_MAX, &buf, &len);
+	if (r < 0) {
+		errno = -r;
+		return NULL;
+	}
+	if (memmem(buf, len, "-----BEGIN", 10)) {
+		BIO *bio = BIO_new_mem_buf(buf, (int)len);
+
+		if (bio)
+			crl = PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL);
+		BIO_free(bio);
+	} else {
+		const unsigned char *p = buf;
+
+		crl = d2i_X509_CRL(NULL, &p, (long)len);
+		if (crl && p != buf + len) {
+			X509_CRL_free(crl);
+			crl = NULL;
+		}
+	}
+	ERR_clear_error();
+	free(buf);
+	if (!crl)
+		errno = EINVAL;
+	return crl;
+}
+
+EVP_PKEY *pubkey_load_file(const char *path)
+{
+	EVP_PKEY *k = NULL;
+	uint8_t *buf = NULL;
+	size_t len;
+	int r;
+
+	r = file_read_all(path, CERT_FILE_MAX, &buf, &len);
+	if (r < 0) {
+		errno = -r;
+		return NULL;
+	}
+	if (memmem(buf, len, "-----BEGIN PUBLIC KEY", 21)) {
+		BIO *bio = BIO_new_mem_buf(buf, (int)len);
+
+		if (bio)
+			k = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
+		BIO_free(bio);
+	} else if (memmem(buf, len, "-----BEGIN CERTIFICATE", 22)) {
+		STACK_OF(X509) *sk = x509_load_pem(buf, len);
+
+		if (sk)
+			k = X509_get_pubkey(sk_X509_value(sk, 0));
+		x509_free_stack(sk);
+	} else {
+		const unsigned char *p = buf;
+		X509 *x;
+
+		k = d2i_PUBKEY(NULL, &p, (long)len);
+		if (!k) {
+			p = buf;
+			x = d2i_X509(NULL, &p, (long)len);
+			if (x)
+				k = X509_get_pubkey(x);
+			X509_free(x);
+		}
+	}
+	ERR_clear_error();
+	free(buf);
+	if (!k)
+		errno = EINVAL;
+	return k;
+}
+
+/* ---- trust ---- */
+
+static int is_pinned(X509 *x)
+{
+	uint8_t md[EVP_MAX_MD_SIZE];
+	unsigned n = 0;
+
+	if (!X509_digest(x, EVP_sha256(), md, &n) || n != 32)
+		return 0;
+	for (size_t i = 0; i < sizeof(pins) / sizeof(pins[0]); i++)
+		if (memcmp(md, pins[i].sha256, 32) == 0)
+			return 1;
+	return 0;
+}
+
+static int self_signed(X509 *x)
+{
+	return X509_check_issued(x, x) == X509_V_OK;
+}
+
+STACK_OF(X509) *trust_anchors(const char *root_file, STACK_OF(X509) *candidates)
+{
+	STACK_OF(X509) *out;
+
+	if (root_file)
+		return x509_load_file(root_file);
+	out = sk_X509_new_null();
+	if (!out)
+		return NULL;
+	for (int i = 0; candidates && i < sk_X509_num(candidates); i++) {
+		X509 *x = sk_X509_value(candidates, i);
+
+		if (self_signed(x) && is_pinned(x)) {
+			if (!X509_up_ref(x) || !sk_X509_push(out, x)) {
+				x509_free_stack(out);
+				return NULL;
+			}
+		}
+	}
+	return out;
+}
+
+/* A CRL is checked for every issuer that has one; an issuer without a CRL in the
+ * collateral is not an error (the caller reports which CRLs it supplied). A CRL that
+ * is present but expired, badly signed or lists the certificate still fails. */
+static int verify_cb(int ok, X509_STORE_CTX *ctx)
+{
+	if (!ok && X509_STORE_CTX_get_error(ctx) == X509_V_ERR_UNABLE_TO_GET_CRL)
+		return 1;
+	return ok;
+}
+
+int x509_verify_chain(X509 *leaf, STACK_OF(X509) *untrusted, STACK_OF(X509) *anchors,
+		      STACK_OF(X509_CRL) *crls, const time_t *at, char *err, size_t errlen)
+{
+	X509_STORE *store = X509_STORE_new();
+	X509_STORE_CTX *ctx = X509_STORE_CTX_new();
+	/* Not X509_V_FLAG_X509_STRICT: AMD's VCEK/VLEK certificates carry no Authority
+	 * Key Identifier, which strict mode refuses. */
+	unsigned long flags = 0;
+	int r = -EIO, ok;
+
+	if (!store || !ctx)
+		goto out;
+	if (sk_X509_num(anchors) == 0) {
+		snprintf(err, errlen, "no pinned trust anchor (give --root)");
+		r = 0;
+		goto out;
+	}
+	for (int i = 0; i < sk_X509_num(anchors); i++)
+		if (!X509_STORE_add_cert(store, sk_X509_value(anchors, i)))
+			goto out;
+	/* Only the pinned anchors are trusted: a self-signed certificate that merely
+	 * arrives with the evidence stays untrusted. Partial chains are not accepted. */
+	if (crls && sk_X509_CRL_num(crls) > 0) {
+		for (int i = 0; i < sk_X509_CRL_num(crls); i++)
+			if (!X509_STORE_add_crl(store, sk_X509_CRL_value(crls, i)))
+				goto out;
+		flags |= X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL;
+		X509_STORE_set_verify_cb(store, verify_cb);
+	}
+	if (!X509_STORE_CTX_init(ctx, store, leaf, untrusted))
+		goto out;
+	if (at) {
+		X509_STORE_CTX_set_time(ctx, 0, *at);
+		flags |= X509_V_FLAG_USE_CHECK_TIME;
+	}
+	X509_STORE_CTX_set_flags(ctx, flags);
+	ok = X509_verify_cert(ctx);
+	if (ok == 1) {
+		r = 1;
+	} else {
+		int e = X509_STORE_CTX_get_error(ctx);
+		X509 *bad = X509_STORE_CTX_get_current_cert(ctx);
+		char name[256] = "?";
+
+		if (bad)
+			X509_NAME_oneline(X509_get_subject_name(bad), name, sizeof(name));
+		snprintf(err, errlen, "%s (at depth %d, %s)", X509_verify_cert_error_string(e),
+			 X509_STORE_CTX_get_error_depth(ctx), name);
+		r = 0;
+	}
+out:
+	ERR_clear_error();
+	X509_STORE_CTX_free(ctx);
+	X509_STORE_free(store);
+	return r;
+}
+
+/* ---- raw signatures ---- */
+
+int ecdsa_verify_rs(EVP_PKEY *key, const EVP_MD *md, const uint8_t *msg, size_t len,
+		    const uint8_t *r, size_t rlen, const uint8_t *s, size_t slen)
+{
+	ECDSA_SIG *sig = ECDSA_SIG_new();
+	BIGNUM *br = BN_bin2bn(r, (int)rlen, NULL), *bs = BN_bin2bn(s, (int)slen, NULL);
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	unsigned char *der = NULL;
+	int derlen, ret = -EIO;
+
+	if (!sig || !br || !bs || !ctx || !ECDSA_SIG_set0(sig, br, bs))
+		goto out;
+	br = bs = NULL; /* owned by sig */
+	derlen = i2d_ECDSA_SIG(sig, &der);
+	if (derlen <= 0)
+		goto out;
+	if (EVP_DigestVerifyInit(ctx, NULL, md, NULL, key) != 1)
+		goto out;
+	ret = EVP_DigestVerify(ctx, der, (size_t)derlen, msg, len) == 1 ? 1 : 0;
+out:
+	ERR_clear_error();
+	OPENSSL_free(der);
+	BN_free(br);
+	BN_free(bs);
+	ECDSA_SIG_free(sig);
+	EVP_MD_CTX_free(ctx);
+	return ret;
+}
+
+EVP_PKEY *ec_p256_from_xy(const uint8_t xy[64])
+{
+	OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+	OSSL_PARAM *params = NULL;
+	EVP_PKEY_CTX *pctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+	EVP_PKEY *key = NULL;
+	uint8_t pt[65];
+
+	pt[0] = 0x04; /* uncompressed point (SEC 1 §2.3.3) */
+	memcpy(pt + 1, xy, 64);
+	if (!bld || !pctx ||
+	    !OSSL_PARAM_BLD_push_utf8_string(bld, OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0) ||
+	    !OSSL_PARAM_BLD_push_octet_string(bld, OSSL_PKEY_PARAM_PUB_KEY, pt, sizeof(pt)) ||
+	    !(params = OSSL_PARAM_BLD_to_param(bld)) || EVP_PKEY_fromdata_init(pctx) != 1 ||
+	    EVP_PKEY_fromdata(pctx, &key, EVP_PKEY_PUBLIC_KEY, params) != 1)
+		key = NULL;
+	ERR_clear_error();
+	OSSL_PARAM_free(params);
+	OSSL_PARAM_BLD_free(bld);
+	EVP_PKEY_CTX_free(pctx);
+	return key;
+}
+
+const ASN1_OCTET_STRING *x509_ext_data(X509 *x, const char *oid)
+{
+	ASN1_OBJECT *obj = OBJ_txt2obj(oid, 1);
+	int i;
+
+	if (!obj)
+		return NULL;
+	i = X509_get_ext_by_OBJ(x, obj, -1);
+	ASN1_OBJECT_free(obj);
+	if (i < 0)
+		return NULL;
+	return X509_EXTENSION_get_data(X509_get_ext(x, i));
+}
+
+/* ---- time ---- */
+
+static int parse_uint(const char *s, size_t n, int *ret)
+{
+	int v = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -EINVAL;
+		v = v * 10 + (s[i] - '0');
+	}
+	*ret = v;
+	return 0;
+}
+
+int parse_iso8601(const char *s, time_t *ret)
+{
+	struct tm tm = { 0 };
+	int y, mo, d, h = 0, mi = 0, sec = 0;
+	size_t n = strlen(s);
+	const char *rest;
+	time_t t;
+
+	if (n < 10 || s[4] != '-' || s[7] != '-' || parse_uint(s, 4, &y) < 0 ||
+	    parse_uint(s + 5, 2, &mo) < 0 || parse_uint(s + 8, 2, &d) < 0)
+		return -EINVAL;
+	rest = s + 10;
+	if (*rest == 'T') {
+		if (strlen(rest) < 9 || rest[3] != ':' || rest[6] != ':' ||
+		    parse_uint(rest + 1, 2, &h) < 0 || parse_uint(rest + 4, 2, &mi) < 0 ||
+		    parse_uint(rest + 7, 2, &sec) < 0)
+			return -EINVAL;
+		rest += 9;
+		if (*rest == '.') { /* fraction of a second: ignored */
+			rest++;
+			if (*rest < '0' || *rest > '9')
+				return -EINVAL;
+			while (*rest >= '0' && *rest <= '9')
+				rest++;
+		}
+		if (strcmp(rest, "Z") != 0)
+			return -EINVAL;
+	} else if (*rest) {
+		return -EINVAL;
+	}
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+		return -EINVAL;
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	t = timegm(&tm);
+	if (t == (time_t)-1)
+		return -EINVAL;
+	*ret = t;
+	return 0;
+}
+
+int parse_time_arg(const char *s, time_t *ret)
+{
+	if (s[0] == '@') {
+		char *end;
+		long long v;
+
+		errno = 0;
+		v = strtoll(s + 1, &end, 10);
+		if (errno || end == s + 1 || *end || v < 0)
+			return -EINVAL;
+		*ret = (time_t)v;
+		return 0;
+	}
+	return parse_iso8601(s, ret);
+}
