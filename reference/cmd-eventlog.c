@@ -1,0 +1,356 @@
+/* cvm-reference eventlog: replay a firmware event log (TCG2 crypto-agile, legacy
+ * SHA-1, TDX CCEL) or a CEL-JSON log (systemd / measure-agent JSON-SEQ, or an
+ * evidence document's "event_log" array), list its events and print the register
+ * values it produces. Replay uses lib/tcg_eventlog and lib/cel_read, which extend
+ * through lib/digest: the same rule the agent and the firmware use. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cel_read.h"
+#include "commands.h"
+#include "file.h"
+#include "hex.h"
+#include "json.h"
+#include "tcg_eventlog.h"
+#include "tpm_attest.h"
+
+#define EVENTLOG_MAX TCG_LOG_MAX_SIZE
+
+static void put_hex(const uint8_t *b, size_t n)
+{
+	char h[2 * DIGEST_MAX + 1];
+
+	hex_encode(b, n, h);
+	fputs(h, stdout);
+}
+
+/* ---- firmware logs ---- */
+
+static int show_tcg(const uint8_t *buf, size_t len, enum tcg_log_format fmt, int json)
+{
+	struct tcg_replay *rp = malloc(sizeof(*rp));
+	struct tcg_log log;
+	struct tcg_event ev;
+	size_t n = 0, pref = 0;
+	int r, ccel;
+
+	if (!rp)
+		return -ENOMEM;
+	r = tcg_log_replay(buf, len, fmt, rp);
+	if (r < 0 || (r = tcg_log_open(buf, len, fmt, &log)) < 0) {
+		free(rp);
+		return r;
+	}
+	ccel = log.format == TCG_LOG_CCEL;
+	/* Text output shows one digest per event: SHA-256 if the log has it. */
+	for (size_t b = 0; b < log.n_algs; b++)
+		if (log.algs[b] == TPM_ALG_SHA256)
+			pref = b;
+
+	if (json)
+		printf("{\n  \"format\": \"%s\",\n  \"events\": [", tcg_log_format_name(log.format));
+	else {
+		printf("format %s, banks", tcg_log_format_name(log.format));
+		for (size_t b = 0; b < log.n_algs; b++)
+			printf(" %s", tpm_alg_name(log.algs[b]) ? tpm_alg_name(log.algs[b]) : "?");
+		printf("\n");
+	}
+	while ((r = tcg_log_next(&log, &ev)) > 0) {
+		char desc[160];
+		const char *tn = tcg_event_type_name(ev.type);
+
+		tcg_event_describe(&ev, desc, sizeof(desc));
+		if (json) {
+			printf("%s\n    {\"n\": %zu, \"%s\": %u, \"type\": ", n ? "," : "", n, ccel ? "mr_index" : "pcr", ev.index);
+			if (tn)
+				printf("\"%s\"", tn);
+			else
+				printf("\"0x%08x\"", ev.type);
+			printf(", \"digests\": {");
+			for (size_t i = 0; i < ev.n_digests; i++) {
+				const char *an = tpm_alg_name(ev.digests[i].alg);
+
+				printf("%s\"%s\": \"", i ? ", " : "", an ? an : "unknown");
+				put_hex(ev.digests[i].d, ev.digests[i].len);
+				printf("\"");
+			}
+			printf("}, \"description\": ");
+			json_write_string(stdout, desc);
+			printf("}");
+		} else {
+			char reg[16];
+
+			if (ccel)
+				snprintf(reg, sizeof(reg), ev.index >= 1 && ev.index <= 4 ? "RTMR%u" : "MR%u",
+					 ev.index >= 1 && ev.index <= 4 ? ev.index - 1 : ev.index);
+			else
+				snprintf(reg, sizeof(reg), "PCR%u", ev.index);
+			printf("%4zu %-6s %-32s ", n, reg, tn ? tn : "?");
+			for (size_t i = 0; i < ev.n_digests; i++)
+				if (ev.digests[i].alg == log.algs[pref] || ev.n_digests == 1)
+					put_hex(ev.digests[i].d, ev.digests[i].len);
+			printf("%s%s\n", desc[0] ? "  " : "", desc);
+		}
+		n++;
+	}
+	if (r < 0) {
+		free(rp);
+		return r;
+	}
+	if (json)
+		printf("\n  ],\n  \"registers\": {");
+	else
+		printf("registers after %zu measured events:\n", rp->n_events);
+	for (size_t b = 0; b < rp->n_banks; b++) {
+		int first = 1;
+
+		if (json)
+			printf("%s\n    \"%s\": {", b ? "," : "", digest_name(rp->bank_alg[b]));
+		for (unsigned i = 0; i < (ccel ? TCG_NUM_RTMRS : TCG_NUM_PCRS); i++) {
+			if (!(rp->extended[b] >> i & 1))
+				continue;
+			if (json) {
+				printf("%s\"%s%u\": \"", first ? "" : ", ", ccel ? "rtmr" : "", i);
+				put_hex(rp->reg[b][i], digest_len(rp->bank_alg[b]));
+				printf("\"");
+			} else {
+				printf("  %-7s %s%-2u ", digest_name(rp->bank_alg[b]), ccel ? "RTMR" : "PCR", i);
+				put_hex(rp->reg[b][i], digest_len(rp->bank_alg[b]));
+				printf("\n");
+			}
+			first = 0;
+		}
+		if (json)
+			printf("}");
+	}
+	if (json)
+		printf("\n  }\n}\n");
+	free(rp);
+	return 0;
+}
+
+/* ---- CEL-JSON ---- */
+
+struct cel_show {
+	int json;
+	size_t n;
+	struct cel_replay rp;
+};
+
+static int cel_show_record(const struct json_value *obj, struct cel_show *st)
+{
+	struct cel_record rec;
+	const struct json_value *content;
+	const char *ct = json_get_string(obj, "content_type");
+	const char *what = NULL;
+	int r;
+
+	r = cel_record_parse(obj, &rec);
+	if (r == -EOPNOTSUPP) { /* NvPCR record: listed, not replayed */
+		if (st->json)
+			printf("%s\n    {\"n\": %zu, \"nv_index\": true}", st->n ? "," : "", st->n);
+		else
+			printf("%4zu NvPCR  (not a PCR; skipped)\n", st->n);
+		st->n++;
+		st->rp.n_records++;
+		st->rp.n_skipped++;
+		return 0;
+	}
+	if (r < 0)
+		return r;
+	r = cel_replay_record(&st->rp, &rec);
+	if (r < 0)
+		return r;
+	content = json_get(obj, "content");
+	what = rec.event_type ? rec.event_type : json_get_string(content, "string");
+	if (st->json) {
+		printf("%s\n    {\"n\": %zu, \"%s\": %u, \"content_type\": ", st->n ? "," : "", st->n,
+		       rec.reg == CEL_RTMR ? "rtmr" : "pcr", rec.index);
+		json_write_string(stdout, ct ? ct : "");
+		printf(", \"digests\": {");
+		for (size_t i = 0; i < rec.n_digests; i++) {
+			printf("%s\"%s\": \"", i ? ", " : "", digest_name(rec.digests[i].alg));
+			put_hex(rec.digests[i].digest, digest_len(rec.digests[i].alg));
+			printf("\"");
+		}
+		printf("}, \"description\": ");
+		json_write_string(stdout, what ? what : "");
+		printf("}");
+	} else {
+		printf("%4zu %s%-2u %-10s ", st->n, rec.reg == CEL_RTMR ? "RTMR" : "PCR", rec.index, ct ? ct : "-");
+		for (size_t i = 0; i < rec.n_digests; i++) {
+			printf("%s%s:", i ? " " : "", digest_name(rec.digests[i].alg));
+			put_hex(rec.digests[i].digest, digest_len(rec.digests[i].alg));
+		}
+		printf("%s%s%s%s\n", what ? "  " : "", what ? what : "", rec.name ? " " : "", rec.name ? rec.name : "");
+	}
+	st->n++;
+	return 0;
+}
+
+static int cel_seq_cb(const char *text, size_t len, void *userdata)
+{
+	struct json_value *v = NULL;
+	int r;
+
+	if (json_parse(text, len, &v, NULL) < 0)
+		return -EBADMSG;
+	r = cel_show_record(v, userdata);
+	json_free(v);
+	return r;
+}
+
+static void cel_print_registers(const struct cel_show *st)
+{
+	int first_bank = 1;
+
+	if (st->json)
+		printf("\n  ],\n  \"registers\": {");
+	else
+		printf("registers after %zu records (%zu NvPCR records skipped), from zero:\n", st->rp.n_records,
+		       st->rp.n_skipped);
+	for (int b = 0; b < CEL_NUM_BANKS; b++) {
+		int first = 1;
+
+		if (!st->rp.pcr_extended[b])
+			continue;
+		if (st->json)
+			printf("%s\n    \"%s\": {", first_bank ? "" : ",", digest_name((enum digest_alg)b));
+		first_bank = 0;
+		for (unsigned i = 0; i < CEL_NUM_PCRS; i++) {
+			if (!(st->rp.pcr_extended[b] >> i & 1))
+				continue;
+			if (st->json)
+				printf("%s\"%u\": \"", first ? "" : ", ", i);
+			else
+				printf("  %-7s PCR%-2u ", digest_name((enum digest_alg)b), i);
+			put_hex(st->rp.pcr[b][i], digest_len((enum digest_alg)b));
+			printf(st->json ? "\"" : "\n");
+			first = 0;
+		}
+		if (st->json)
+			printf("}");
+	}
+	if (st->rp.rtmr_extended) {
+		int first = 1;
+
+		if (st->json)
+			printf("%s\n    \"rtmr\": {", first_bank ? "" : ",");
+		for (unsigned i = 0; i < CEL_NUM_RTMRS; i++) {
+			if (!(st->rp.rtmr_extended >> i & 1))
+				continue;
+			if (st->json)
+				printf("%s\"rtmr%u\": \"", first ? "" : ", ", i);
+			else
+				printf("  sha384  RTMR%u ", i);
+			put_hex(st->rp.rtmr[i], SHA384_LEN);
+			printf(st->json ? "\"" : "\n");
+			first = 0;
+		}
+		if (st->json)
+			printf("}");
+	}
+	if (st->json)
+		printf("\n  }\n}\n");
+}
+
+static int show_cel(const uint8_t *buf, size_t len, int json)
+{
+	struct cel_show *st = calloc(1, sizeof(*st));
+	struct json_value *doc = NULL;
+	const struct json_value *arr = NULL;
+	int r = 0;
+
+	if (!st)
+		return -ENOMEM;
+	st->json = json;
+	if (json)
+		printf("{\n  \"format\": \"cel-json\",\n  \"events\": [");
+	else
+		printf("format cel-json\n");
+	if (len > 0 && buf[0] == 0x1E) {
+		r = cel_log_split(buf, len, cel_seq_cb, st);
+	} else {
+		/* A JSON array of records, or an evidence document with "event_log". */
+		if (json_parse((const char *)buf, len, &doc, NULL) < 0) {
+			r = -EBADMSG;
+		} else {
+			arr = json_type(doc) == JSON_ARRAY ? doc : json_get(doc, "event_log");
+			if (!arr || json_type(arr) != JSON_ARRAY)
+				r = -EBADMSG;
+			for (size_t i = 0; r == 0 && i < json_array_len(arr); i++)
+				r = cel_show_record(json_array_at(arr, i), st);
+		}
+	}
+	if (r >= 0) {
+		cel_print_registers(st);
+		r = 0;
+	} else if (json) {
+		printf("\n");
+	}
+	json_free(doc);
+	free(st);
+	return r;
+}
+
+static const char usage[] = "usage: cvm-reference eventlog [--json] [--format auto|tcg2|sha1|ccel|cel] FILE\n";
+
+int cmd_eventlog(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	enum tcg_log_format fmt = TCG_LOG_AUTO;
+	int json = 0, cel = -1, c, r;
+	uint8_t *buf = NULL;
+	size_t len;
+
+	while ((c = getopt_long(argc, argv, "jf:h", opts, NULL)) != -1)
+		switch (c) {
+		case 'j': json = 1; break;
+		case 'f':
+			if (strcmp(optarg, "auto") == 0) { fmt = TCG_LOG_AUTO; cel = -1; }
+			else if (strcmp(optarg, "tcg2") == 0) { fmt = TCG_LOG_CRYPTO_AGILE; cel = 0; }
+			else if (strcmp(optarg, "sha1") == 0) { fmt = TCG_LOG_SHA1; cel = 0; }
+			else if (strcmp(optarg, "ccel") == 0) { fmt = TCG_LOG_CCEL; cel = 0; }
+			else if (strcmp(optarg, "cel") == 0) cel = 1;
+			else {
+				fputs(usage, stderr);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'h': fputs(usage, stdout); return EXIT_OK;
+		default: fputs(usage, stderr); return EXIT_USAGE;
+		}
+	if (optind + 1 != argc) {
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+	r = file_read_all(argv[optind], EVENTLOG_MAX, &buf, &len);
+	if (r < 0) {
+		fprintf(stderr, "cvm-reference: %s: %s\n", argv[optind],
+			r == -EFBIG ? "larger than 16 MiB" : strerror(-r));
+		return EXIT_INPUT;
+	}
+	/* JSON text (JSON-SEQ RS, an array or an object) cannot be a binary TCG log:
+	 * those start with a little-endian PCR index 0..23 (or 1 for CCEL). */
+	if (cel < 0)
+		cel = len > 0 && (buf[0] == 0x1E || buf[0] == '[' || buf[0] == '{');
+	fflush(stdout);
+	r = cel ? show_cel(buf, len, json) : show_tcg(buf, len, fmt, json);
+	free(buf);
+	if (r < 0) {
+		fprintf(stderr, "cvm-reference: %s: %s\n", argv[optind],
+			r == -EBADMSG ? "malformed event log" :
+			r == -EINVAL ? "not an event log of the requested format" :
+			r == -EOPNOTSUPP ? "the log uses a hash algorithm this tool cannot replay" : strerror(-r));
+		return r == -ENOMEM || r == -EIO ? EXIT_INTERNAL : EXIT_INPUT;
+	}
+	return EXIT_OK;
+}
