@@ -58,7 +58,9 @@ static int footer_bounds(const uint8_t *fw, size_t len, size_t *ret_start, size_
 	size_t end;
 	uint16_t table_len;
 
-	if (!fw || len > OVMF_MAX_SIZE)
+	if (!fw)
+		return -EINVAL;
+	if (len > OVMF_MAX_SIZE)
 		return -EFBIG;
 	if (len < FOOTER_TAIL + ENTRY_HDR)
 		return -ENOENT;
@@ -151,7 +153,9 @@ int ovmf_sev_parse(const uint8_t *fw, size_t len, struct ovmf_sev_info *ret)
 	uint32_t off, dlen, count;
 	int r;
 
-	if (!fw || len > OVMF_MAX_SIZE)
+	if (!fw)
+		return -EINVAL;
+	if (len > OVMF_MAX_SIZE)
 		return -EFBIG;
 	/* A footer table must exist at all; the individual entries are optional. */
 	r = footer_bounds(fw, len, &pos, &n);
@@ -216,7 +220,9 @@ int ovmf_tdx_parse(const uint8_t *fw, size_t len, struct ovmf_tdx_info *ret)
 	uint32_t off, dlen, count;
 	int r;
 
-	if (!fw || len > OVMF_MAX_SIZE)
+	if (!fw)
+		return -EINVAL;
+	if (len > OVMF_MAX_SIZE)
 		return -EFBIG;
 	r = footer_u32(fw, len, guid_tdx_metadata, &off);
 	if (r < 0)

@@ -80,7 +80,8 @@ struct ovmf_tdx_info {
 
 /* Finds the footer-table entry with the given GUID (16 bytes, EFI little-endian
  * layout) and points *ret_data at its payload inside fw. Returns 0, -ENOENT (no
- * table or no such entry) or -EBADMSG (malformed table). */
+ * table or no such entry), -EBADMSG (malformed table), -EFBIG (len > OVMF_MAX_SIZE)
+ * or -EINVAL (fw NULL); the same two apply to the parsers below. */
 int ovmf_footer_find(const uint8_t *fw, size_t len, const uint8_t guid[16],
 		     const uint8_t **ret_data, size_t *ret_len);
 
