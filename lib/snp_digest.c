@@ -160,7 +160,7 @@ static int update_metadata(uint8_t ld[SNP_DIGEST_LEN], const struct ovmf_sev_inf
 
 		switch (s->type) {
 		case OVMF_SEV_SNP_SEC_MEM:
-		case OVMF_SEV_SVSM_CAA: /* QEMU launches the SVSM calling area as ZERO */
+		case OVMF_SEV_SVSM_CAA: /* QEMU: snp_metadata_desc_to_page_type() → ZERO */
 			r = ld_update_empty(ld, PAGE_TYPE_ZERO, s->gpa, s->size);
 			break;
 		case OVMF_SEV_SNP_SECRETS:
@@ -177,7 +177,10 @@ static int update_metadata(uint8_t ld[SNP_DIGEST_LEN], const struct ovmf_sev_inf
 				r = ld_update_empty(ld, PAGE_TYPE_ZERO, s->gpa, s->size);
 			break;
 		default:
-			/* A section QEMU does not know makes it refuse the launch. */
+			/* Upstream QEMU launches types it does not know as ZERO pages,
+			 * earlier SNP trees refused them, and sev-snp-measure refuses
+			 * them too: a new type may well need its own handling (as
+			 * KERNEL_HASHES did), so refuse rather than guess. */
 			return -EOPNOTSUPP;
 		}
 		if (r < 0)
