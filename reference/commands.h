@@ -21,6 +21,7 @@ struct command {
 int cmd_workload(int argc, char **argv);
 int cmd_evidence(int argc, char **argv);
 int cmd_eventlog(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 int cmd_authenticode(int argc, char **argv);
 int cmd_image(int argc, char **argv);
 int cmd_sign(int argc, char **argv);
@@ -36,6 +37,7 @@ int cmd_tdx_mrtd(int argc, char **argv);
 	{ "snp", "SEV-SNP launch digest of OVMF (+ direct-boot kernel/initrd/cmdline) for N vCPUs of an EPYC model", cmd_snp }, \
 	{ "tdx-mrtd", "TDX MRTD of a TDVF (OVMF IntelTdx) image, per-page or two-pass page order", cmd_tdx_mrtd }, \
 	{ "sign", "detached Ed25519 / ECDSA P-384 signature over a document", cmd_sign }, \
+	{ "verify", "check an evidence document against the reference values, the workload and a nonce", cmd_verify }, \
 	{ "verify-signature", "check a detached document signature", cmd_verify_signature }, \
 	{ "workload", "workload identity and expected PCR 8 / RTMR3 / HOST_DATA of a manifest or disk", cmd_workload },
 

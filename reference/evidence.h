@@ -82,6 +82,16 @@ void ev_check_expect(const struct ev_opts *o, struct checks *c, const char *fiel
 /* REPORT_DATA / REPORTDATA against the nonce zero-padded to 64 bytes. */
 void ev_check_report_data_nonce(const struct ev_opts *o, struct checks *c, const uint8_t rd[64]);
 
+/* TPM quote signature over attest by key: sig as parsed, or NULL for a bare RSA
+ * signature raw[0..raw_len) (RSASSA-PKCS1-v1_5/SHA-256). Returns 1 valid, 0 invalid,
+ * <0 error. (reference/verify-tpm.c) */
+struct tpm_signature;
+struct tpm_public;
+int tpm_quote_signature_check(const struct tpm_signature *sig, const uint8_t *attest, size_t attest_len,
+			      EVP_PKEY *key, const uint8_t *raw, size_t raw_len);
+/* An OpenSSL key from a TPMT_PUBLIC (RSA or NIST-curve ECC), or NULL. */
+EVP_PKEY *tpm_public_to_pkey(const struct tpm_public *p);
+
 /* ---- X.509 and signature helpers (reference/x509.c) ---- */
 
 /* All certificates of a PEM bundle or one DER certificate. NULL on error (errno set). */

@@ -100,7 +100,7 @@ static int pcr_file_load(const char *path, struct pcr_file *ret)
 	return 0;
 }
 
-static EVP_PKEY *key_from_tpm_public(const struct tpm_public *p)
+EVP_PKEY *tpm_public_to_pkey(const struct tpm_public *p)
 {
 	OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
 	OSSL_PARAM *params = NULL;
@@ -186,6 +186,29 @@ out:
 	return r;
 }
 
+int tpm_quote_signature_check(const struct tpm_signature *sig, const uint8_t *attest, size_t attest_len,
+			      EVP_PKEY *key, const uint8_t *raw, size_t raw_len)
+{
+	struct tpm_signature s;
+
+	/* No TPMT_SIGNATURE: a bare RSA signature (as Azure's vTPM quote sample ships
+	 * it), taken as the TPM's default attestation scheme RSASSA-PKCS1-v1_5/SHA-256. */
+	if (sig)
+		s = *sig;
+	else
+		s = (struct tpm_signature){ .sig_alg = TPM_ALG_RSASSA, .hash_alg = TPM_ALG_SHA256,
+					    .sig = raw, .sig_len = raw_len };
+	if (!md_of(s.hash_alg))
+		return 0;
+	if (s.sig_alg == TPM_ALG_ECDSA)
+		return EVP_PKEY_is_a(key, "EC") ?
+			ecdsa_verify_rs(key, md_of(s.hash_alg), attest, attest_len, s.r, s.r_len, s.s, s.s_len) : 0;
+	if (s.sig_alg == TPM_ALG_RSASSA || s.sig_alg == TPM_ALG_RSAPSS)
+		return EVP_PKEY_is_a(key, "RSA") ? rsa_verify(key, md_of(s.hash_alg), s.sig_alg == TPM_ALG_RSAPSS,
+							      attest, attest_len, s.sig, s.sig_len) : 0;
+	return 0;
+}
+
 /* Checks the signature; returns the hash algorithm used (for pcrDigest) or 0. */
 static uint16_t check_signature(const uint8_t *attest, size_t attest_len, EVP_PKEY *key,
 				const struct ev_opts *o, struct checks *c)
@@ -207,8 +230,6 @@ static uint16_t check_signature(const uint8_t *attest, size_t attest_len, EVP_PK
 	}
 	r = tpm_signature_parse(buf, len, &s);
 	if (r < 0 && EVP_PKEY_is_a(key, "RSA") && len == (size_t)EVP_PKEY_get_size(key)) {
-		/* A bare RSA signature (as Azure's vTPM quote sample ships it): the TPM's
-		 * default attestation scheme, RSASSA-PKCS1-v1_5 with SHA-256. */
 		s = (struct tpm_signature){ .sig_alg = TPM_ALG_RSASSA, .hash_alg = TPM_ALG_SHA256,
 					    .sig = buf, .sig_len = len };
 		r = 0;
@@ -217,18 +238,9 @@ static uint16_t check_signature(const uint8_t *attest, size_t attest_len, EVP_PK
 		check_fail(c, "quote-signature", "%s: not a TPMT_SIGNATURE", o->signature);
 		goto out;
 	}
-	if (!md_of(s.hash_alg)) {
-		check_fail(c, "quote-signature", "unsupported hash 0x%04x", s.hash_alg);
-		goto out;
-	}
-	if (s.sig_alg == TPM_ALG_ECDSA) {
-		r = EVP_PKEY_is_a(key, "EC") ?
-			    ecdsa_verify_rs(key, md_of(s.hash_alg), attest, attest_len, s.r, s.r_len, s.s, s.s_len) : 0;
-	} else {
-		r = EVP_PKEY_is_a(key, "RSA") ? rsa_verify(key, md_of(s.hash_alg), s.sig_alg == TPM_ALG_RSAPSS,
-							   attest, attest_len, s.sig, s.sig_len) : 0;
-	}
-	check(c, "quote-signature", r == 1, "%s/%s %s", tpm_alg_name(s.sig_alg), tpm_alg_name(s.hash_alg),
+	r = tpm_quote_signature_check(&s, attest, attest_len, key, NULL, 0);
+	check(c, "quote-signature", r == 1, "%s/%s %s", tpm_alg_name(s.sig_alg) ? tpm_alg_name(s.sig_alg) : "?",
+	      tpm_alg_name(s.hash_alg) ? tpm_alg_name(s.hash_alg) : "?",
 	      r == 1 ? "by the attestation key" : "does not verify with the attestation key");
 	if (r == 1)
 		hash = s.hash_alg;
@@ -363,7 +375,7 @@ int ev_verify_tpm(const uint8_t *buf, size_t len, const struct ev_opts *o, struc
 		if (r < 0)
 			return r;
 		if (tpm_public_parse(kbuf, klen, &pub) == 0) {
-			key = key_from_tpm_public(&pub);
+			key = tpm_public_to_pkey(&pub);
 		} else {
 			key = pubkey_load_file(o->cert);
 		}

@@ -1,0 +1,571 @@
+/* cvm-reference verify: the customer-side loop (DESIGN.md "Evidence and
+ * verification"). Takes the reference-values document (reference/FORMAT.md), the
+ * evidence document of `measure-agent evidence` (measure-agent/EVIDENCE.md), the
+ * expected workload (disk, manifest or identity digest) and the nonce, and prints one
+ * line per register:
+ *     NAME  EXPECTED  ACTUAL  ok|FAIL
+ * Exit 0 only if every line is ok; any FAIL exits 1.
+ *
+ * Per platform:
+ *   tpm  quote signature by the AK in the evidence, nonce = extraData, pcrDigest over
+ *        the reported PCRs, PCR 4/9/11/12 = reference, PCR 8 = workload identity and =
+ *        the replay of the CEL-JSON event log;
+ *   tdx  the quote verified like `evidence verify` (PCK chain to the pinned Intel
+ *        root, collateral if given), REPORTDATA = nonce, MRTD ∈ reference, RTMR1/RTMR2 =
+ *        reference, RTMR3 = workload identity and = the log replay, MRCONFIGID = zero
+ *        or the workload's SHA-384;
+ *   snp  the report verified like `evidence verify` (needs --cert/--chain), REPORT_DATA
+ *        = nonce, MEASUREMENT ∈ reference launch digests, HOST_DATA = workload SHA-256.
+ * The AK in a TPM evidence document is the guest's own claim: binding it to an EK
+ * certificate is out of scope (EVIDENCE.md), so the TPM lines prove consistency and
+ * freshness, not a hardware root. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/pem.h>
+
+#include "base64.h"
+#include "cel_read.h"
+#include "commands.h"
+#include "digest.h"
+#include "evidence.h"
+#include "file.h"
+#include "hex.h"
+#include "json.h"
+#include "refdoc.h"
+#include "snp_report.h"
+#include "tdx_quote.h"
+#include "tpm_attest.h"
+#include "workload_disk.h"
+#include "workload_identity.h"
+
+#define REFDOC_FILE_MAX (4u * 1024 * 1024)
+#define EVIDENCE_DOC_MAX (8u * 1024 * 1024)
+#define BLOB_MAX (64 * 1024)
+
+struct expected_workload {
+	int have256, have384;
+	struct workload_identity id; /* fields valid per have256 / have384 */
+};
+
+struct verdict {
+	unsigned ok, fail;
+};
+
+static void line(struct verdict *v, const char *name, const char *expected, const char *actual, int ok)
+{
+	printf("%-22s %-8s %s  %s\n", name, ok ? "ok" : "FAIL", expected, actual);
+	if (ok)
+		v->ok++;
+	else
+		v->fail++;
+}
+
+static void line_hex(struct verdict *v, const char *name, const uint8_t *exp, const uint8_t *act, size_t n)
+{
+	char e[2 * 64 + 1], a[2 * 64 + 1];
+
+	hex_encode(exp, n, e);
+	hex_encode(act, n, a);
+	line(v, name, e, a, memcmp(exp, act, n) == 0);
+}
+
+/* Decodes a base64 member of obj into a fresh buffer. */
+static int get_b64(const struct json_value *obj, const char *key, size_t max, uint8_t **ret, size_t *ret_len)
+{
+	const char *s = json_get_string(obj, key);
+	uint8_t *buf;
+	int r;
+
+	if (!s)
+		return -ENOENT;
+	buf = malloc(max);
+	if (!buf)
+		return -ENOMEM;
+	r = base64_decode(s, strlen(s), buf, max, ret_len);
+	if (r < 0) {
+		free(buf);
+		return r;
+	}
+	*ret = buf;
+	return 0;
+}
+
+static int get_hexbuf(const struct json_value *obj, const char *key, size_t max, uint8_t **ret, size_t *ret_len)
+{
+	const char *s = json_get_string(obj, key);
+	uint8_t *buf;
+
+	if (!s)
+		return -ENOENT;
+	buf = malloc(max);
+	if (!buf)
+		return -ENOMEM;
+	if (hex_decode(s, buf, max, ret_len) < 0) {
+		free(buf);
+		return -EINVAL;
+	}
+	*ret = buf;
+	return 0;
+}
+
+/* ---- the expected workload ---- */
+
+static int workload_from_manifest(const uint8_t *m, size_t len, struct expected_workload *w)
+{
+	int r = workload_identity(m, len, &w->id);
+
+	if (r < 0)
+		return r;
+	w->have256 = w->have384 = 1;
+	return 0;
+}
+
+static int workload_from_disk(const char *path, struct expected_workload *w)
+{
+	struct wldisk d;
+	struct stat st;
+	uint8_t *m = NULL;
+	size_t len;
+	int fd, r;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
+		r = -errno;
+		goto out;
+	}
+	r = wldisk_find(fd, (uint64_t)st.st_size, &d);
+	if (r == 0)
+		r = wldisk_read_manifest(fd, &d, &m, &len);
+	if (r == 0)
+		r = workload_from_manifest(m, len, w);
+	free(m);
+out:
+	close(fd);
+	return r;
+}
+
+/* --identity HEX: SHA-256(M) (64 digits) or SHA-384(M) (96 digits). The evidence
+ * carries M itself; if it hashes to the given identity, the other digest comes from
+ * it (M is then authenticated by the identity the customer supplied). */
+static int workload_from_identity(char **ids, size_t n_ids, const struct json_value *ev,
+				  struct expected_workload *w)
+{
+	uint8_t d256[SHA256_LEN], d384[SHA384_LEN], *m = NULL;
+	int have256 = 0, have384 = 0, r;
+	size_t mlen;
+
+	for (size_t i = 0; i < n_ids; i++) {
+		if (strlen(ids[i]) == 2 * SHA256_LEN && hex_decode_exact(ids[i], d256, SHA256_LEN) == 0)
+			have256 = 1;
+		else if (strlen(ids[i]) == 2 * SHA384_LEN && hex_decode_exact(ids[i], d384, SHA384_LEN) == 0)
+			have384 = 1;
+		else
+			return -EINVAL;
+	}
+	if (get_b64(json_get(ev, "workload"), "manifest", MANIFEST_MAX_SIZE, &m, &mlen) == 0) {
+		struct expected_workload fromdoc = { 0 };
+
+		r = workload_from_manifest(m, mlen, &fromdoc);
+		free(m);
+		if (r == 0 && (!have256 || memcmp(fromdoc.id.sha256, d256, SHA256_LEN) == 0) &&
+		    (!have384 || memcmp(fromdoc.id.sha384, d384, SHA384_LEN) == 0)) {
+			*w = fromdoc;
+			return 0;
+		}
+	}
+	/* Without matching manifest bytes, derive what each digest alone determines. */
+	memset(w, 0, sizeof(*w));
+	if (have256) {
+		uint8_t zero[SHA256_LEN] = { 0 };
+
+		memcpy(w->id.sha256, d256, SHA256_LEN);
+		memcpy(w->id.host_data, d256, SHA256_LEN);
+		memcpy(w->id.pcr8_sha256, zero, SHA256_LEN);
+		if (digest_extend(DIGEST_SHA256, w->id.pcr8_sha256, d256) < 0)
+			return -EIO;
+		w->have256 = 1;
+	}
+	if (have384) {
+		memcpy(w->id.sha384, d384, SHA384_LEN);
+		memcpy(w->id.mrconfigid, d384, SHA384_LEN);
+		memset(w->id.rtmr3, 0, SHA384_LEN);
+		if (digest_extend(DIGEST_SHA384, w->id.rtmr3, d384) < 0)
+			return -EIO;
+		memcpy(w->id.pcr8_sha384, w->id.rtmr3, SHA384_LEN);
+		w->have384 = 1;
+	}
+	return 0;
+}
+
+/* ---- TPM ---- */
+
+static void verify_tpm(const struct json_value *tpm, const struct refdoc *ref, const struct expected_workload *w,
+		       const struct cel_replay *log, int log_ok, const struct ev_opts *o, struct verdict *v)
+{
+	const struct json_value *quote = json_get(tpm, "quote"), *pcrs256 = json_get(json_get(tpm, "pcrs"), "sha256");
+	const char *ak_pem = json_get_string(tpm, "ak_pem");
+	uint8_t *attest = NULL, *sigb = NULL, pcr[REFDOC_PCRS][SHA256_LEN];
+	size_t attest_len = 0, sig_len = 0;
+	uint32_t have = 0, quoted = 0;
+	struct tpm_attest a;
+	struct tpm_signature s;
+	EVP_PKEY *ak = NULL;
+	BIO *bio;
+	int r;
+	static const unsigned firmware_pcrs[] = { 4, 9, 11, 12 };
+
+	if (get_hexbuf(quote, "attest", BLOB_MAX, &attest, &attest_len) < 0 ||
+	    get_hexbuf(quote, "signature", BLOB_MAX, &sigb, &sig_len) < 0 || !ak_pem ||
+	    tpm_attest_parse(attest, attest_len, &a) < 0 || tpm_signature_parse(sigb, sig_len, &s) < 0) {
+		line(v, "tpm.quote", "TPMS_ATTEST + TPMT_SIGNATURE", "malformed", 0);
+		goto out;
+	}
+	bio = BIO_new_mem_buf(ak_pem, -1);
+	ak = bio ? PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL) : NULL;
+	BIO_free(bio);
+	r = ak ? tpm_quote_signature_check(&s, attest, attest_len, ak, NULL, 0) : 0;
+	line(v, "tpm.quote-signature", "signed by ak_pem", r == 1 ? "valid" : "invalid", r == 1);
+
+	{
+		char e[129] = "", act[129] = "";
+
+		hex_encode(o->nonce, o->nonce_len, e);
+		if (a.extra_data_len <= 64)
+			hex_encode(a.extra_data, a.extra_data_len, act);
+		line(v, "tpm.nonce", e, act, a.extra_data_len == o->nonce_len &&
+		     memcmp(a.extra_data, o->nonce, o->nonce_len) == 0);
+	}
+
+	/* The reported PCR values must be exactly the quoted ones. */
+	for (size_t i = 0; pcrs256 && i < json_object_len(pcrs256); i++) {
+		const char *k = json_object_key(pcrs256, i), *val = json_string(json_object_value(pcrs256, i));
+		char *end;
+		unsigned long n = strtoul(k, &end, 10);
+
+		if (*k && !*end && n < REFDOC_PCRS && val && hex_decode_exact(val, pcr[n], SHA256_LEN) == 0)
+			have |= UINT32_C(1) << n;
+	}
+	{
+		struct digest_ctx *ctx = digest_begin(DIGEST_SHA256);
+		uint8_t d[SHA256_LEN];
+		int ok = ctx != NULL && a.n_banks == 1 && a.banks[0].hash == TPM_ALG_SHA256 &&
+			 s.hash_alg == TPM_ALG_SHA256;
+
+		for (unsigned p = 0; ok && p < 8u * a.banks[0].size; p++) {
+			if (!tpm_pcr_is_selected(&a.banks[0], p))
+				continue;
+			if (p >= REFDOC_PCRS || !(have >> p & 1)) {
+				ok = 0;
+				break;
+			}
+			quoted |= UINT32_C(1) << p;
+			ok = digest_update(ctx, pcr[p], SHA256_LEN) == 0;
+		}
+		if (ctx && digest_end(ctx, d) < 0)
+			ok = 0;
+		ok = ok && a.pcr_digest_len == SHA256_LEN && memcmp(d, a.pcr_digest, SHA256_LEN) == 0;
+		line(v, "tpm.pcr-digest", "sha256 of the reported PCRs", ok ? "matches the quote" : "differs", ok);
+		if (!ok)
+			quoted = 0; /* no reported value is authenticated */
+	}
+
+	for (size_t i = 0; i < sizeof(firmware_pcrs) / sizeof(firmware_pcrs[0]); i++) {
+		unsigned p = firmware_pcrs[i];
+		const uint8_t *want = ref && ref->has_vtpm ? refdoc_pcr(ref, p, SHA256_LEN) : NULL;
+		char name[32];
+
+		snprintf(name, sizeof(name), "PCR%u.sha256", p);
+		if (!want)
+			line(v, name, "(not in the reference)", "-", 0);
+		else if (!(quoted >> p & 1))
+			line(v, name, "quoted value", "not quoted", 0);
+		else
+			line_hex(v, name, want, pcr[p], SHA256_LEN);
+	}
+	if (!w->have256)
+		line(v, "PCR8.sha256", "(no SHA-256 workload identity)", "-", 0);
+	else if (!(quoted >> 8 & 1))
+		line(v, "PCR8.sha256", "quoted value", "not quoted", 0);
+	else
+		line_hex(v, "PCR8.sha256", w->id.pcr8_sha256, pcr[8], SHA256_LEN);
+	/* The log must explain PCR 8: its replay (from zero: nothing but the agent
+	 * extends PCR 8 in this image) equals the quoted value. */
+	if (!log_ok)
+		line(v, "PCR8.sha256.eventlog", "replayable event log", "malformed", 0);
+	else if (quoted >> 8 & 1)
+		line_hex(v, "PCR8.sha256.eventlog", log->pcr[DIGEST_SHA256][8], pcr[8], SHA256_LEN);
+out:
+	EVP_PKEY_free(ak);
+	free(attest);
+	free(sigb);
+}
+
+/* ---- TDX ---- */
+
+static void verify_tdx(const struct json_value *tdx, const struct refdoc *ref, const struct expected_workload *w,
+		       const struct cel_replay *log, int log_ok, const struct ev_opts *o, struct verdict *v)
+{
+	struct checks ck = { .out = stdout, .prefix = "  tdx." };
+	struct tdx_quote q;
+	uint8_t *buf = NULL;
+	size_t len;
+	static const uint8_t zero[48];
+
+	if (get_b64(tdx, "quote", BLOB_MAX, &buf, &len) < 0 || tdx_quote_parse(buf, len, &q) < 0) {
+		line(v, "tdx.quote", "TD quote v4/v5", "malformed", 0);
+		free(buf);
+		return;
+	}
+	if (ev_verify_tdx(buf, len, o, &ck) < 0)
+		ck.fail++;
+	line(v, "tdx.quote", "valid", ck.fail ? "invalid (see tdx.* checks above)" : "valid", ck.fail == 0);
+
+	if (!ref || !ref->has_tdx) {
+		line(v, "MRTD", "(not in the reference)", "-", 0);
+	} else {
+		char a[97], e[97 * REFDOC_MAX_MRTD + 8] = "";
+		int ok = 0;
+
+		for (size_t i = 0; i < ref->n_mrtd; i++) {
+			char h[97];
+
+			ok |= memcmp(ref->mrtd[i].value, q.body.mrtd, 48) == 0;
+			hex_encode(ref->mrtd[i].value, 48, h);
+			strcat(e, i ? "|" : "");
+			strcat(e, h);
+		}
+		hex_encode(q.body.mrtd, 48, a);
+		line(v, "MRTD", e, a, ok);
+		line_hex(v, "RTMR1", ref->rtmr1, q.body.rtmr[1], 48);
+		line_hex(v, "RTMR2", ref->rtmr2, q.body.rtmr[2], 48);
+	}
+	if (w->have384)
+		line_hex(v, "RTMR3", w->id.rtmr3, q.body.rtmr[3], 48);
+	else
+		line(v, "RTMR3", "(no SHA-384 workload identity)", "-", 0);
+	if (!log_ok)
+		line(v, "RTMR3.eventlog", "replayable event log", "malformed", 0);
+	else
+		line_hex(v, "RTMR3.eventlog", log->rtmr[3], q.body.rtmr[3], 48);
+	/* MRCONFIGID: all zero when the launcher did not bind the workload; otherwise
+	 * it must be SHA-384(M) (DESIGN.md contract). */
+	if (memcmp(q.body.mrconfigid, zero, 48) == 0)
+		line_hex(v, "MRCONFIGID", zero, q.body.mrconfigid, 48);
+	else if (w->have384)
+		line_hex(v, "MRCONFIGID", w->id.mrconfigid, q.body.mrconfigid, 48);
+	else
+		line(v, "MRCONFIGID", "(no SHA-384 workload identity)", "-", 0);
+	free(buf);
+}
+
+/* ---- SNP ---- */
+
+static void verify_snp(const struct json_value *snp, const struct refdoc *ref, const struct expected_workload *w,
+		       const struct ev_opts *o, struct verdict *v)
+{
+	struct checks ck = { .out = stdout, .prefix = "  snp." };
+	struct snp_report rep;
+	uint8_t *buf = NULL;
+	size_t len;
+	char a[97];
+
+	if (get_b64(snp, "report", BLOB_MAX, &buf, &len) < 0 || snp_report_parse(buf, len, &rep) < 0) {
+		line(v, "snp.report", "SNP attestation report", "malformed", 0);
+		free(buf);
+		return;
+	}
+	if (ev_verify_snp(buf, len, o, &ck) < 0)
+		ck.fail++;
+	line(v, "snp.report", "valid", ck.fail ? "invalid (see snp.* checks above)" : "valid", ck.fail == 0);
+	hex_encode(rep.measurement, 48, a);
+	if (!ref || !ref->has_snp) {
+		line(v, "MEASUREMENT", "(not in the reference)", a, 0);
+	} else {
+		char e[160] = "no listed launch digest";
+
+		for (size_t i = 0; i < ref->n_snp; i++)
+			if (memcmp(ref->snp[i].value, rep.measurement, 48) == 0)
+				snprintf(e, sizeof(e), "launch digest for %u vCPU %s", ref->snp[i].vcpus, ref->snp[i].cpu_type);
+		line(v, "MEASUREMENT", e, a, strncmp(e, "launch", 6) == 0);
+	}
+	if (w->have256)
+		line_hex(v, "HOST_DATA", w->id.host_data, rep.host_data, 32);
+	else
+		line(v, "HOST_DATA", "(no SHA-256 workload identity)", "-", 0);
+	free(buf);
+}
+
+static const char usage[] =
+	"usage: cvm-reference verify --reference REF.json --evidence EVIDENCE.json --nonce HEX\n"
+	"         (--workload DISK | --manifest FILE | --identity HEX [--identity HEX])\n"
+	"         [--cert FILE] [--chain FILE] [--collateral DIR] [--root FILE] [--at TIME]\n";
+
+int cmd_verify(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "reference", required_argument, NULL, 'R' },
+		{ "evidence", required_argument, NULL, 'E' },
+		{ "workload", required_argument, NULL, 'w' },
+		{ "manifest", required_argument, NULL, 'm' },
+		{ "identity", required_argument, NULL, 'i' },
+		{ "nonce", required_argument, NULL, 'n' },
+		{ "cert", required_argument, NULL, 'c' },
+		{ "chain", required_argument, NULL, 'C' },
+		{ "collateral", required_argument, NULL, 'l' },
+		{ "root", required_argument, NULL, 'r' },
+		{ "at", required_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *ref_path = NULL, *ev_path = NULL, *disk = NULL, *manifest = NULL;
+	char *ids[2];
+	size_t n_ids = 0;
+	struct ev_opts o = { 0 };
+	struct refdoc *ref = NULL;
+	struct json_value *ev = NULL;
+	struct expected_workload w = { 0 };
+	struct cel_replay *log = NULL;
+	struct verdict v = { 0 };
+	uint8_t *text = NULL;
+	size_t len, bad = 0;
+	char err[160] = "";
+	int c, r, ret = EXIT_INPUT, log_ok;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1)
+		switch (c) {
+		case 'R': ref_path = optarg; break;
+		case 'E': ev_path = optarg; break;
+		case 'w': disk = optarg; break;
+		case 'm': manifest = optarg; break;
+		case 'i':
+			if (n_ids == 2) {
+				fputs(usage, stderr);
+				return EXIT_USAGE;
+			}
+			ids[n_ids++] = optarg;
+			break;
+		case 'n':
+			if (hex_decode(optarg, o.nonce, sizeof(o.nonce), &o.nonce_len) < 0 || !o.nonce_len) {
+				fprintf(stderr, "cvm-reference: --nonce: 1 to 64 bytes of hex expected\n");
+				return EXIT_USAGE;
+			}
+			o.have_nonce = 1;
+			break;
+		case 'c': o.cert = optarg; break;
+		case 'C': o.chain = optarg; break;
+		case 'l': o.collateral = optarg; break;
+		case 'r': o.root = optarg; break;
+		case 'a':
+			if (parse_time_arg(optarg, &o.at) < 0) {
+				fprintf(stderr, "cvm-reference: --at %s: expected YYYY-MM-DD[THH:MM:SSZ] or @SECONDS\n", optarg);
+				return EXIT_USAGE;
+			}
+			o.have_at = 1;
+			break;
+		case 'h': fputs(usage, stdout); return EXIT_OK;
+		default: fputs(usage, stderr); return EXIT_USAGE;
+		}
+	/* The nonce is what makes the evidence fresh; the workload what makes it ours.
+	 * Neither is optional. */
+	if (optind != argc || !ref_path || !ev_path || !o.have_nonce || (!!disk + !!manifest + !!n_ids) != 1) {
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+
+	ref = malloc(sizeof(*ref));
+	log = malloc(sizeof(*log));
+	if (!ref || !log) {
+		ret = EXIT_INTERNAL;
+		goto out;
+	}
+	r = file_read_all(ref_path, REFDOC_FILE_MAX, &text, &len);
+	if (r == 0)
+		r = refdoc_parse((const char *)text, len, ref, err, sizeof(err));
+	free(text);
+	text = NULL;
+	if (r < 0) {
+		fprintf(stderr, "cvm-reference: %s: %s\n", ref_path, err[0] ? err : strerror(-r));
+		goto out;
+	}
+	r = file_read_all(ev_path, EVIDENCE_DOC_MAX, &text, &len);
+	if (r == 0 && json_parse((const char *)text, len, &ev, NULL) < 0)
+		r = -EBADMSG;
+	if (r == 0) {
+		const struct json_value *ver = json_get(ev, "version");
+		uint64_t n;
+
+		if (json_type(ev) != JSON_OBJECT || !ver || json_uint64(ver, &n) < 0 || n != 1)
+			r = -EPROTONOSUPPORT;
+	}
+	if (r < 0) {
+		fprintf(stderr, "cvm-reference: %s: %s\n", ev_path,
+			r == -EBADMSG ? "not a JSON document" :
+			r == -EPROTONOSUPPORT ? "not a version 1 evidence document" : strerror(-r));
+		goto out;
+	}
+
+	if (disk)
+		r = workload_from_disk(disk, &w);
+	else if (manifest) {
+		uint8_t *m = NULL;
+		size_t mlen;
+
+		r = file_read_all(manifest, MANIFEST_MAX_SIZE, &m, &mlen);
+		if (r == 0)
+			r = workload_from_manifest(m, mlen, &w);
+		free(m);
+	} else
+		r = workload_from_identity(ids, n_ids, ev, &w);
+	if (r < 0) {
+		fprintf(stderr, "cvm-reference: workload: %s\n",
+			disk ? (r == -ENOENT ? "not a workload disk" : strerror(-r)) :
+			manifest ? strerror(-r) : "--identity: 64 or 96 hex digits expected");
+		goto out;
+	}
+
+	r = cel_replay_array(json_get(ev, "event_log"), log, &bad);
+	log_ok = r == 0;
+	if (r < 0)
+		fprintf(stderr, "cvm-reference: %s: event_log record %zu is malformed\n", ev_path, bad);
+
+	printf("%-22s %-8s %s  %s\n", "REGISTER", "RESULT", "EXPECTED", "ACTUAL");
+	{
+		const struct json_value *plats = json_get(ev, "platforms");
+		size_t n = plats && json_type(plats) == JSON_ARRAY ? json_array_len(plats) : 0;
+
+		if (n == 0)
+			line(&v, "platforms", "tpm, tdx or snp", "none", 0);
+		for (size_t i = 0; i < n; i++) {
+			const char *p = json_string(json_array_at(plats, i));
+			const struct json_value *obj = p ? json_get(ev, p) : NULL;
+
+			if (!obj || json_type(obj) != JSON_OBJECT)
+				line(&v, p ? p : "platform", "platform object", "missing", 0);
+			else if (strcmp(p, "tpm") == 0)
+				verify_tpm(obj, ref, &w, log, log_ok, &o, &v);
+			else if (strcmp(p, "tdx") == 0)
+				verify_tdx(obj, ref, &w, log, log_ok, &o, &v);
+			else if (strcmp(p, "snp") == 0)
+				verify_snp(obj, ref, &w, &o, &v);
+			else
+				line(&v, p, "tpm, tdx or snp", "unknown platform", 0);
+		}
+	}
+	printf("verdict: %s (%u ok, %u FAIL)\n", v.fail ? "FAIL" : "PASS", v.ok, v.fail);
+	ret = v.fail ? EXIT_FAIL : EXIT_OK;
+out:
+	json_free(ev);
+	free(text);
+	free(ref);
+	free(log);
+	return ret;
+}

@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# cvm-reference verify, end to end on a real TPM (swtpm) and the real measure-agent:
+#  1. the firmware part of a boot is replayed into a fresh swtpm from the events of a
+#     real reference document (tests/reference/data/reference-full.json, written by
+#     `cvm-reference image` for the image built on 2026-11-23; the same file as
+#     tests/fuzz/corpus/fuzz-refdoc/full.json), so PCR 4/9/11/12 hold what it predicts;
+#  2. measure-agent measures a workload manifest into PCR 8 and produces evidence;
+#  3. verify passes — and fails on the right line for a wrong workload, a forged quote
+#     signature, a replayed nonce, a tampered event log and a tampered PCR value.
+source "$(dirname "$0")/../measure-agent/lib.sh"
+need swtpm swtpm_setup tpm2_pcrextend tpm2_pcrread jq openssl
+REF=$B/bin/cvm-reference
+DOC=$TOP/tests/reference/data/reference-full.json
+[[ -x $REF ]] || fail "build first: make $REF"
+
+# verify_expect NAME RC LINE-REGEX ARGS…: runs verify, checks the exit status and
+# that the named register line has the given result.
+verify_expect() {
+	local what=$1 want_rc=$2 pattern=$3 rc=0; shift 3
+	"$REF" verify --reference "$DOC" "$@" >"$WORK/out" 2>&1 || rc=$?
+	[[ $rc == "$want_rc" ]] || { cat "$WORK/out"; fail "$what: exit $rc, expected $want_rc"; }
+	grep -Eq "$pattern" "$WORK/out" || { cat "$WORK/out"; fail "$what: no line matching '$pattern'"; }
+	ok "$what"
+}
+
+start_swtpm "$WORK/tpm"
+n=$(jq '.vtpm.events.sha256 | length' "$DOC")
+[[ $n -gt 0 && $n == $(jq '.vtpm.events.sha384 | length' "$DOC") ]] || fail "reference events"
+for ((i = 0; i < n; i++)); do
+	read -r pcr d256 d384 < <(jq -r --argjson i "$i" \
+		'[.vtpm.events.sha256[$i].pcr, .vtpm.events.sha256[$i].digest, .vtpm.events.sha384[$i].digest] | @tsv' "$DOC")
+	tpm2_pcrextend "$pcr:sha256=$d256,sha384=$d384"
+done
+for p in 4 9 11 12; do
+	got=$(tpm2_pcrread "sha256:$p" | awk -F'0x' 'NF == 2 { print tolower($2) }')
+	[[ $got == $(jq -r ".vtpm.pcrs.sha256[\"$p\"]" "$DOC") ]] || fail "replayed PCR $p: $got"
+done
+ok "firmware events of the reference replayed into swtpm ($n extends)"
+
+uid=$(id -u) gid=$(id -g)
+"$PACK" manifest -o "$WORK/m.json" --name verify-test --exec /bin/true --user "$uid:$gid" >/dev/null
+"$PACK" manifest -o "$WORK/other.json" --name other-workload --exec /bin/true --user "$uid:$gid" >/dev/null
+root=$(new_root r1)
+fwcfg_manifest "$root" "$WORK/m.json"
+CVM_SYSROOT=$root "$AGENT" >/dev/null 2>&1 || fail "measure-agent launch"
+nonce=$(openssl rand -hex 32)
+CVM_SYSROOT=$root "$AGENT" evidence --nonce "$nonce" >"$WORK/ev.json" || fail "measure-agent evidence"
+
+verify_expect "valid evidence passes" 0 '^verdict: PASS' --evidence "$WORK/ev.json" --manifest "$WORK/m.json" --nonce "$nonce"
+for reg in tpm.quote-signature tpm.nonce tpm.pcr-digest PCR4.sha256 PCR9.sha256 PCR11.sha256 PCR12.sha256 PCR8.sha256 PCR8.sha256.eventlog; do
+	grep -Eq "^$reg +ok " "$WORK/out" || { cat "$WORK/out"; fail "no ok line for $reg"; }
+done
+sha256=$(identity manifest_sha256 "$WORK/m.json")
+verify_expect "identity digest instead of the manifest" 0 '^PCR8.sha256 +ok ' \
+	--evidence "$WORK/ev.json" --identity "$sha256" --nonce "$nonce"
+
+verify_expect "wrong workload fails on PCR 8" 1 '^PCR8.sha256 +FAIL ' \
+	--evidence "$WORK/ev.json" --manifest "$WORK/other.json" --nonce "$nonce"
+grep -Eq '^PCR8.sha256.eventlog +ok ' "$WORK/out" || fail "wrong workload: the log itself is fine"
+
+verify_expect "replayed nonce fails on the nonce" 1 '^tpm.nonce +FAIL ' \
+	--evidence "$WORK/ev.json" --manifest "$WORK/m.json" --nonce "$(openssl rand -hex 32)"
+
+# flip one bit in the last byte of the signature's s
+jq '.tpm.quote.signature |= (.[0:-1] + (if .[-1:] == "0" then "1" else "0" end))' "$WORK/ev.json" >"$WORK/forged.json"
+verify_expect "forged signature fails on the signature" 1 '^tpm.quote-signature +FAIL ' \
+	--evidence "$WORK/forged.json" --manifest "$WORK/m.json" --nonce "$nonce"
+
+jq '.event_log[0].digests[0].digest |= (.[0:-1] + (if .[-1:] == "0" then "1" else "0" end))' "$WORK/ev.json" >"$WORK/log.json"
+verify_expect "tampered event log fails on the log replay" 1 '^PCR8.sha256.eventlog +FAIL ' \
+	--evidence "$WORK/log.json" --manifest "$WORK/m.json" --nonce "$nonce"
+
+jq '.tpm.pcrs.sha256["4"] |= (.[0:-1] + (if .[-1:] == "0" then "1" else "0" end))' "$WORK/ev.json" >"$WORK/pcr.json"
+verify_expect "tampered PCR value fails on the quote digest" 1 '^tpm.pcr-digest +FAIL ' \
+	--evidence "$WORK/pcr.json" --manifest "$WORK/m.json" --nonce "$nonce"
+
+rc=0; "$REF" verify --reference "$DOC" --evidence "$WORK/ev.json" --manifest "$WORK/m.json" >/dev/null 2>&1 || rc=$?
+[[ $rc == 2 ]] || fail "verify without --nonce: exit $rc, expected 2 (usage)"
+ok "verify refuses to run without a nonce"
