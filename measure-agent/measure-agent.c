@@ -195,11 +195,29 @@ static void print_console_evidence(void)
 		agent_set_detail("fw_cfg evidence-nonce is not 1..64 bytes of hex");
 		fatal("evidence", -EINVAL);
 	}
-	printf("=== cvm-evidence begin ===\n");
-	fflush(stdout);
-	r = evidence_print(nonce, n, stdout);
-	if (r < 0)
-		fatal("evidence", r);
+	{
+		/* One line on the console: kernel messages may interleave between lines.
+		 * Raw newlines in the document are formatting only (strings escape theirs). */
+		char *doc = NULL, *w;
+		size_t dlen = 0;
+		FILE *f = open_memstream(&doc, &dlen);
+
+		if (!f)
+			fatal("evidence", -ENOMEM);
+		r = evidence_print(nonce, n, f);
+		fclose(f);
+		if (r < 0) {
+			free(doc);
+			fatal("evidence", r);
+		}
+		w = doc;
+		for (size_t i = 0; i < dlen; i++)
+			if (doc[i] != '\n')
+				*w++ = doc[i];
+		*w = 0;
+		printf("=== cvm-evidence begin ===\n%s\n", doc);
+		free(doc);
+	}
 	printf("=== cvm-evidence end ===\n");
 	fflush(stdout);
 }
