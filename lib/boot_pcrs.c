@@ -23,6 +23,7 @@ const char *boot_event_type_name(uint32_t type)
 	case EV_EFI_BOOT_SERVICES_APPLICATION: return "EV_EFI_BOOT_SERVICES_APPLICATION";
 	case EV_EFI_GPT_EVENT: return "EV_EFI_GPT_EVENT";
 	case EV_EFI_ACTION: return "EV_EFI_ACTION";
+	case BOOT_EV_SYSTEMD_PHASE: return "systemd-pcrphase";
 	default: return "EV_UNKNOWN";
 	}
 }
@@ -187,6 +188,31 @@ int boot_uefi_disk_events(const struct uki *u, const uint8_t *gpt_data, size_t g
 	return 0;
 }
 
+int boot_add_phases(const char *const *words, size_t n_words, enum digest_alg alg,
+		    struct boot_event *ev, size_t *n)
+{
+	size_t k = *n;
+
+	if (n_words > BOOT_EVENTS_MAX - k)
+		return -EINVAL;
+	for (size_t i = 0; i < n_words; i++) {
+		struct boot_event *x = &ev[k++];
+		int r;
+
+		if (!words[i][0])
+			return -EINVAL;
+		memset(x, 0, sizeof(*x));
+		x->pcr = 11;
+		x->type = BOOT_EV_SYSTEMD_PHASE;
+		x->what = words[i];
+		r = digest_buf(alg, words[i], strlen(words[i]), x->digest);
+		if (r < 0)
+			return r;
+	}
+	*n = k;
+	return 0;
+}
+
 int boot_pcr_value(const struct boot_event *ev, size_t n, enum digest_alg alg, uint32_t pcr,
 		   uint8_t *out)
 {
@@ -212,6 +238,8 @@ void boot_tdx_split(const struct boot_event *ev384, size_t n, struct boot_event 
 	for (size_t i = 0; i < n; i++) {
 		const struct boot_event *e = &ev384[i];
 
+		if (e->type == BOOT_EV_SYSTEMD_PHASE)
+			continue;
 		if (e->pcr >= 2 && e->pcr <= 6) {
 			if (e->type == EV_SEPARATOR && separator_seen++)
 				continue;

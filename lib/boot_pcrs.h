@@ -22,6 +22,9 @@
 #define EV_EFI_BOOT_SERVICES_APPLICATION 0x80000003u
 #define EV_EFI_GPT_EVENT 0x80000006u
 #define EV_EFI_ACTION 0x80000007u
+/* Not a firmware event: systemd-pcrextend's boot-phase extends of PCR 11 (logged in
+ * systemd's CEL-JSON log, /run/log/systemd/tpm2-measure.log, not in the firmware log). */
+#define BOOT_EV_SYSTEMD_PHASE 0xfffffff0u
 
 #define BOOT_EVENTS_MAX (16 + 2 * _UKI_SECTION_MAX)
 /* Header + partition entries as edk2 measures them; 128 entries of 128 bytes + slack. */
@@ -50,6 +53,15 @@ int boot_gpt_event_data(const uint8_t *head, size_t head_len, uint64_t disk_size
 int boot_uefi_disk_events(const struct uki *u, const uint8_t *gpt_data, size_t gpt_len,
 			  enum digest_alg alg, struct boot_event *ret, size_t *ret_n);
 
+/* Appends systemd's boot-phase extends of PCR 11, one per word in order (the words of
+ * systemd-measure --phase=a:b:c, e.g. enter-initrd, leave-initrd): each extended as
+ * H(word), UTF-8, no NUL (src/pcrextend, units/systemd-pcrphase*.service). Which phases
+ * a boot reaches depends on the initrd and root, so the caller says. "what" points to
+ * the caller's words. ev has BOOT_EVENTS_MAX entries; *n is updated. Returns 0,
+ * -EINVAL (empty word, no room) or -EIO. */
+int boot_add_phases(const char *const *words, size_t n_words, enum digest_alg alg,
+		    struct boot_event *ev, size_t *n);
+
 /* Replays the events of one PCR from zero. */
 int boot_pcr_value(const struct boot_event *ev, size_t n, enum digest_alg alg, uint32_t pcr,
 		   uint8_t *out);
@@ -57,7 +69,8 @@ int boot_pcr_value(const struct boot_event *ev, size_t n, enum digest_alg alg, u
 /* TDX: maps SHA-384 events to RTMRs with edk2's TdxMeasurementMapPcrToMrIndex
  * (PCR 2-6 -> RTMR1, 8-15 -> RTMR2). Under TDX edk2 (>= stable202411) logs a single
  * ReadyToBoot separator into RTMR1 instead of one per PCR, so only the first
- * EV_SEPARATOR is kept. rtmr1/rtmr2 have BOOT_EVENTS_MAX entries. */
+ * EV_SEPARATOR is kept. systemd boot phases are skipped: systemd-pcrextend only
+ * extends TPM PCRs. rtmr1/rtmr2 have BOOT_EVENTS_MAX entries. */
 void boot_tdx_split(const struct boot_event *ev384, size_t n, struct boot_event *rtmr1,
 		    size_t *ret_n1, struct boot_event *rtmr2, size_t *ret_n2);
 

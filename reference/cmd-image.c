@@ -44,6 +44,9 @@ struct opts {
 	enum tdx_mrtd_order orders[2];
 	size_t n_orders;
 	uint64_t guest_features;
+	char *phases_arg;               /* as given, for the document */
+	const char *phases[BOOT_EVENTS_MAX];
+	size_t n_phases;
 };
 
 static int die(int code, const char *obj, const char *msg)
@@ -198,8 +201,8 @@ static const char *const vtpm_assumptions[][2] = {
 	{ "pcr12", "no credentials, add-ons, confexts or command-line override: PCR 12 stays zero" },
 };
 
-static int compute_boot(struct refdoc *d, const struct uki *u, const uint8_t *gpt, size_t gpt_len,
-			bool tdx)
+static int compute_boot(struct refdoc *d, const struct opts *o, const struct uki *u,
+			const uint8_t *gpt, size_t gpt_len, bool tdx)
 {
 	static const unsigned pcrs[] = { 4, 5, 9, 11, 12 };
 	struct boot_event *ev256, *ev384, *r1, *r2;
@@ -213,7 +216,9 @@ static int compute_boot(struct refdoc *d, const struct uki *u, const uint8_t *gp
 	if (!ev256 || !ev384 || !r1 || !r2)
 		goto out;
 	if ((r = boot_uefi_disk_events(u, gpt, gpt_len, DIGEST_SHA256, ev256, &n256)) < 0 ||
-	    (r = boot_uefi_disk_events(u, gpt, gpt_len, DIGEST_SHA384, ev384, &n384)) < 0)
+	    (r = boot_uefi_disk_events(u, gpt, gpt_len, DIGEST_SHA384, ev384, &n384)) < 0 ||
+	    (r = boot_add_phases(o->phases, o->n_phases, DIGEST_SHA256, ev256, &n256)) < 0 ||
+	    (r = boot_add_phases(o->phases, o->n_phases, DIGEST_SHA384, ev384, &n384)) < 0)
 		goto out;
 	/* The UKI and kernel Authenticode digests are events 5 and the one after the
 	 * sections; take them from the event list rather than hashing 70 MiB again. */
@@ -234,6 +239,9 @@ static int compute_boot(struct refdoc *d, const struct uki *u, const uint8_t *gp
 	for (size_t i = 0; i < sizeof(vtpm_assumptions) / sizeof(vtpm_assumptions[0]); i++)
 		if ((r = refdoc_assume(&d->vtpm_assumptions, vtpm_assumptions[i][0], vtpm_assumptions[i][1])) < 0)
 			goto out;
+	if ((r = refdoc_assume(&d->vtpm_assumptions, "pcr11_phases",
+			       o->n_phases ? o->phases_arg : "none (no systemd-pcrphase extends before attestation)")) < 0)
+		goto out;
 	d->has_vtpm = true;
 	if (tdx) {
 		boot_tdx_split(ev384, n384, r1, &n1, r2, &n2);
@@ -359,6 +367,30 @@ static int parse_str_list(char *s, char **out, size_t *n)
 	return *n > 0 ? 0 : -EINVAL;
 }
 
+/* systemd-measure's --phase syntax: words separated by ':'; printable ASCII only, so
+ * that the document can show them verbatim. */
+static int parse_phases(char *arg, struct opts *o)
+{
+	char *save = NULL;
+
+	if (strlen(arg) >= REFDOC_TEXT_MAX - 64 || arg[0] == ':' || (*arg && arg[strlen(arg) - 1] == ':') ||
+	    strstr(arg, "::"))
+		return -EINVAL;
+	for (const char *c = arg; *c; c++)
+		if (*c <= 0x20 || *c >= 0x7f || *c == '"' || *c == '\\')
+			return -EINVAL;
+	o->phases_arg = strdup(arg);
+	if (!o->phases_arg)
+		return -ENOMEM;
+	o->n_phases = 0;
+	for (char *t = strtok_r(arg, ":", &save); t; t = strtok_r(NULL, ":", &save)) {
+		if (o->n_phases >= 8)
+			return -EINVAL;
+		o->phases[o->n_phases++] = t;
+	}
+	return 0;
+}
+
 static char *path_in(const char *dir, const char *name)
 {
 	char *p = NULL;
@@ -380,6 +412,8 @@ static const char usage_text[] =
 	"  --vcpus LIST      SNP vCPU counts, e.g. 1,2,4 (default 1)\n"
 	"  --cpu-types LIST  SNP CPU types, e.g. EPYC-v4,EPYC-Milan (default EPYC-v4)\n"
 	"  --tdx-order LIST  per-page,two-pass (default both)\n"
+	"  --pcr11-phases W:W  systemd boot phases extended into PCR 11 before attestation,\n"
+	"                    e.g. enter-initrd:leave-initrd (default none)\n"
 	"  --guest-features HEX  SNP guest features (default 0x1)\n"
 	"  -o, --output FILE write the document here (default stdout)\n"
 	"  --key KEY.pem     also sign it into OUTPUT.sig (default $CVMFORGE_SIGNING_KEY)\n";
@@ -387,7 +421,7 @@ static const char usage_text[] =
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	enum { O_UKI = 256, O_DISK, O_KERNEL, O_INITRD, O_CMDLINE, O_OVMF, O_SNP, O_TDX, O_VCPUS,
-	       O_CPUS, O_ORDER, O_GF, O_KEY };
+	       O_CPUS, O_ORDER, O_GF, O_KEY, O_PHASES };
 	static const struct option opts[] = {
 		{ "uki", required_argument, NULL, O_UKI },
 		{ "disk", required_argument, NULL, O_DISK },
@@ -402,6 +436,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "tdx-order", required_argument, NULL, O_ORDER },
 		{ "guest-features", required_argument, NULL, O_GF },
 		{ "key", required_argument, NULL, O_KEY },
+		{ "pcr11-phases", required_argument, NULL, O_PHASES },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -431,6 +466,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case O_TDX: o->ovmf_tdx = optarg; break;
 		case O_KEY: o->key = optarg; break;
 		case 'o': o->output = optarg; break;
+		case O_PHASES:
+			if (parse_phases(optarg, o) < 0)
+				return die(EXIT_USAGE, "--pcr11-phases", "not a colon-separated list of phase words");
+			break;
 		case O_VCPUS:
 			if (parse_uint_list(optarg, o->vcpus, &o->n_vcpus) < 0)
 				return die(EXIT_USAGE, "--vcpus", "not a list of vCPU counts 1..4096");
@@ -704,7 +743,7 @@ int cmd_image(int argc, char **argv)
 		goto out;
 	}
 	threaded = true;
-	if ((r = compute_boot(d, u, gpt, gpt_len, o.ovmf_tdx != NULL)) < 0 || (r = fill_image(d, u, &in.uki)) < 0) {
+	if ((r = compute_boot(d, &o, u, gpt, gpt_len, o.ovmf_tdx != NULL)) < 0 || (r = fill_image(d, u, &in.uki)) < 0) {
 		die(EXIT_INTERNAL, o.uki, strerror(-r));
 		goto out;
 	}
@@ -780,5 +819,6 @@ out:
 	free(doc);
 	free(sig);
 	free(snp_cmdline);
+	free(o.phases_arg);
 	return ret;
 }
