@@ -113,9 +113,12 @@ int launch_payload(const struct found_manifest *fm, const struct manifest *m, ch
 		agent_set_detail("dm-verity device %s: %s", PAYLOAD_DM_NAME, strerror(-r));
 		return r;
 	}
-	sysroot_path(AGENT_STATE_DIR "/payload.dev", node);
+	/* Our own node for the new device, in devtmpfs: /run is mounted nodev, and a
+	 * block device opened through a nodev mount cannot be mounted (EACCES). */
+	sysroot_path("/dev/cvm-workload-payload", node);
 	sysroot_path(AGENT_STATE_DIR "/root", root);
-	if ((mknod(node, S_IFBLK | 0600, dev) < 0 && errno != EEXIST) || (mkdir(root, 0755) < 0 && errno != EEXIST)) {
+	(void)unlink(node);
+	if (mknod(node, S_IFBLK | 0600, dev) < 0 || (mkdir(root, 0755) < 0 && errno != EEXIST)) {
 		r = -errno;
 		agent_set_detail("%s: %s", node, strerror(errno));
 		dm_remove(PAYLOAD_DM_NAME);
