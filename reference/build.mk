@@ -8,3 +8,7 @@ $(B)/bin/cvm-reference: $(call objs,$(REFERENCE_SRCS)) $(LIBCVM)
 
 $(call objs,$(REFERENCE_SRCS)): $(wildcard reference/*.h)
 $(call objs,$(REFERENCE_SRCS)): CPPFLAGS += -Ireference
+
+# Unit test of the evidence verifiers (tests/unit/test-evidence-verify.c).
+UNIT_SRCS_test-evidence-verify := reference/x509.c reference/evidence.c reference/verify-snp.c \
+	reference/verify-tdx.c reference/verify-tpm.c

@@ -18,6 +18,7 @@ struct checks {
 	FILE *out; /* NULL: silent */
 	const char *prefix; /* e.g. "snp." */
 	unsigned pass, fail, skip;
+	char failed[512]; /* names of the failed checks, space-separated (for tests) */
 };
 
 void check_ok(struct checks *c, const char *name, const char *fmt, ...)
@@ -97,6 +98,9 @@ EVP_PKEY *tpm_public_to_pkey(const struct tpm_public *p);
 /* All certificates of a PEM bundle or one DER certificate. NULL on error (errno set). */
 STACK_OF(X509) *x509_load_file(const char *path);
 STACK_OF(X509) *x509_load_pem(const uint8_t *buf, size_t len);
+/* Only PEM certificate blocks back to back followed by NUL padding (the TD quote's
+ * PCK chain): anything else, including damaged blocks, is refused. */
+STACK_OF(X509) *x509_load_pem_strict(const uint8_t *buf, size_t len);
 /* A CRL in DER or PEM. NULL on error. */
 X509_CRL *crl_load_file(const char *path);
 /* A public key: SubjectPublicKeyInfo PEM/DER, or the key of an X.509 certificate. */

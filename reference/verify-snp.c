@@ -82,6 +82,13 @@ static void check_signature(const struct snp_report *rep, EVP_PKEY *key, struct 
 			check_fail(c, "report-signature", "R or S wider than 384 bits");
 			return;
 		}
+	/* The rest of the 512-byte signature field is reserved and zero; it is not
+	 * covered by the signature, so a non-zero byte there is a modified report. */
+	for (size_t i = 2 * SNP_SIG_COMPONENT_SIZE; i < SNP_REPORT_SIZE - SNP_REPORT_SIGNED_SIZE; i++)
+		if (sig[i]) {
+			check_fail(c, "report-signature", "non-zero reserved bytes after S");
+			return;
+		}
 	for (size_t i = 0; i < 48; i++) {
 		r[i] = sig[47 - i];
 		s[i] = sig[SNP_SIG_COMPONENT_SIZE + 47 - i];
@@ -245,9 +252,8 @@ int ev_verify_snp(const uint8_t *buf, size_t len, const struct ev_opts *o, struc
 			check_fail(c, "signing-key", "report signed by key type %s",
 				   snp_signing_key_name(rep->signing_key));
 		else
-			check(c, "signing-key", cert_cn_is(leaf, cn), "report says %s, certificate CN %s %s",
-			      snp_signing_key_name(rep->signing_key), cn,
-			      cert_cn_is(leaf, cn) ? "matches" : "does not match");
+			check(c, "signing-key", cert_cn_is(leaf, cn), "report says %s, the certificate %s %s",
+			      snp_signing_key_name(rep->signing_key), cert_cn_is(leaf, cn) ? "is" : "is not", cn);
 		if (key)
 			check_signature(rep, key, c);
 		else

@@ -589,8 +589,8 @@ int ev_verify_tdx(const uint8_t *buf, size_t len, const struct ev_opts *o, struc
 	}
 
 	/* 3. PCK chain from the quote to the pinned Intel root; QE report signature. */
-	if (sig->cert_type != TDX_CERT_TYPE_PCK_CHAIN || !(chain = x509_load_pem(sig->cert_data, sig->cert_len))) {
-		check_fail(c, "pck-chain", "the quote carries no PEM PCK certificate chain (type %u)", sig->cert_type);
+	if (sig->cert_type != TDX_CERT_TYPE_PCK_CHAIN || !(chain = x509_load_pem_strict(sig->cert_data, sig->cert_len))) {
+		check_fail(c, "pck-chain", "the quote carries no well-formed PEM PCK certificate chain (type %u)", sig->cert_type);
 		goto collateral;
 	}
 	leaf = sk_X509_value(chain, 0);

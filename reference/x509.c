@@ -53,6 +53,15 @@ static void vline(struct checks *c, const char *tag, const char *name, const cha
 	fputc('\n', c->out);
 }
 
+static void note_failure(struct checks *c, const char *name)
+{
+	size_t n = strlen(c->failed);
+
+	c->fail++;
+	if (n + strlen(name) + 2 < sizeof(c->failed))
+		snprintf(c->failed + n, sizeof(c->failed) - n, "%s%s", n ? " " : "", name);
+}
+
 void check_ok(struct checks *c, const char *name, const char *fmt, ...)
 {
 	va_list ap;
@@ -70,7 +79,7 @@ void check_fail(struct checks *c, const char *name, const char *fmt, ...)
 	va_start(ap, fmt);
 	vline(c, "FAIL", name, fmt, ap);
 	va_end(ap);
-	c->fail++;
+	note_failure(c, name);
 }
 
 void check_skip(struct checks *c, const char *name, const char *fmt, ...)
@@ -93,7 +102,7 @@ void check(struct checks *c, const char *name, int ok, const char *fmt, ...)
 	if (ok)
 		c->pass++;
 	else
-		c->fail++;
+		note_failure(c, name);
 }
 
 /* ---- loading ---- */
@@ -126,6 +135,53 @@ STACK_OF(X509) *x509_load_pem(const uint8_t *buf, size_t len)
 		goto fail;
 	return sk;
 fail:
+	x509_free_stack(sk);
+	errno = EINVAL;
+	return NULL;
+}
+
+STACK_OF(X509) *x509_load_pem_strict(const uint8_t *buf, size_t len)
+{
+	static const char begin[] = "-----BEGIN CERTIFICATE-----\n", end[] = "-----END CERTIFICATE-----\n";
+	STACK_OF(X509) *sk = sk_X509_new_null();
+	size_t pos = 0;
+
+	if (!sk)
+		return NULL;
+	/* Exactly: one or more PEM certificate blocks back to back, then only NUL
+	 * padding. OpenSSL's PEM reader skips anything it does not recognise, which
+	 * would let a damaged leaf silently drop out of the chain. */
+	while (pos < len && buf[pos] != 0) {
+		const uint8_t *e;
+		size_t blen;
+		BIO *bio;
+		X509 *x;
+
+		if (len - pos < sizeof(begin) - 1 || memcmp(buf + pos, begin, sizeof(begin) - 1) != 0)
+			goto fail;
+		e = memmem(buf + pos, len - pos, end, sizeof(end) - 1);
+		if (!e)
+			goto fail;
+		blen = (size_t)(e - (buf + pos)) + sizeof(end) - 1;
+		bio = BIO_new_mem_buf(buf + pos, (int)blen);
+		x = bio ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
+		BIO_free(bio);
+		if (!x)
+			goto fail;
+		if (!sk_X509_push(sk, x)) {
+			X509_free(x);
+			goto fail;
+		}
+		pos += blen;
+	}
+	for (; pos < len; pos++)
+		if (buf[pos] != 0)
+			goto fail;
+	if (sk_X509_num(sk) == 0)
+		goto fail;
+	return sk;
+fail:
+	ERR_clear_error();
 	x509_free_stack(sk);
 	errno = EINVAL;
 	return NULL;

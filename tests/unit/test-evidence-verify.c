@@ -1,0 +1,526 @@
+/* Offline verification of the real captured evidence (../shared/testdata/evidence,
+ * origins in its README): every sample's signatures and chains verify, with the
+ * expected outcome of the collateral checks written next to each case; then one
+ * flipped bit anywhere in a report, quote, TPM quote, signature or certificate makes
+ * verification fail, and the failing check is the one responsible for that region.
+ * Links the verifiers of reference/ (UNIT_SRCS in reference/build.mk). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../../reference/evidence.h"
+#include "evidence_samples.h"
+#include "tdx_quote.h"
+#include "unit.h"
+
+static char tmpdir[] = "/tmp/cvm-evidence-test.XXXXXX";
+
+static const char *path_of(const char *rel)
+{
+	static char buf[8][4096];
+	static int n;
+	char *p = buf[n++ % 8];
+
+	sample_path(rel, p, 4096);
+	return p;
+}
+
+static const char *write_tmp(const char *name, const uint8_t *b, size_t n)
+{
+	static char p[4][512];
+	static int k;
+	char *path = p[k++ % 4];
+	FILE *f;
+
+	snprintf(path, 512, "%s/%s", tmpdir, name);
+	f = fopen(path, "wb");
+	if (!f)
+		return NULL;
+	fwrite(b, 1, n, f);
+	fclose(f);
+	return path;
+}
+
+typedef int (*verifier)(const uint8_t *, size_t, const struct ev_opts *, struct checks *);
+
+/* Runs a verifier silently; returns the failed check names ("" = valid). */
+static const char *run(verifier fn, const uint8_t *b, size_t n, const struct ev_opts *o)
+{
+	static struct checks c;
+
+	memset(&c, 0, sizeof(c));
+	if (fn(b, n, o, &c) < 0)
+		return "(error)";
+	return c.failed;
+}
+
+static int has(const char *failed, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *p = failed; (p = strstr(p, name)); p += n)
+		if ((p == failed || p[-1] == ' ') && (p[n] == ' ' || p[n] == 0))
+			return 1;
+	return 0;
+}
+
+/* ---- SEV-SNP ---- */
+
+static void test_snp(void)
+{
+	static const struct {
+		const char *dir, *cert, *chain, *at, *want;
+	} cases[] = {
+		{ "sev-snp/01-gosevguest-milan-v2", "vcek.der", "ask_ark_milan.pem", NULL, "" },
+		{ "sev-snp/02-trustee-milan-v2-idblock", "vcek.der", "ask_ark_milan.pem", NULL, "" },
+		/* the VLEK certificate expired on 2025-12-10 (README) */
+		{ "sev-snp/03-trustee-milan-v3-vlek", "vlek.der", "asvk_ark_milan.pem", NULL, "cert-chain" },
+		{ "sev-snp/03-trustee-milan-v3-vlek", "vlek.der", "asvk_ark_milan.pem", "2025-06-01", "" },
+		{ "sev-snp/04-azure-genoa-v3-hcl-vtpm", "vcek.pem", "ask_ark_genoa.pem", NULL, "" },
+	};
+	char rel[512];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ev_opts o = { 0 };
+		uint8_t *rep;
+		size_t len;
+
+		snprintf(rel, sizeof(rel), "%s/report.bin", cases[i].dir);
+		rep = sample_read(rel, &len);
+		CHECK(rep != NULL);
+		if (!rep)
+			continue;
+		snprintf(rel, sizeof(rel), "%s/%s", cases[i].dir, cases[i].cert);
+		o.cert = path_of(rel);
+		snprintf(rel, sizeof(rel), "%s/%s", cases[i].dir, cases[i].chain);
+		o.chain = path_of(rel);
+		if (cases[i].at) {
+			CHECK_EQ_INT(parse_time_arg(cases[i].at, &o.at), 0);
+			o.have_at = 1;
+		}
+		CHECK_EQ_STR(run(ev_verify_snp, rep, len, &o), cases[i].want);
+		free(rep);
+	}
+}
+
+static void test_snp_policy(void)
+{
+	struct ev_opts o = { 0 };
+	uint8_t *rep;
+	size_t len;
+
+	rep = sample_read("sev-snp/01-gosevguest-milan-v2/report.bin", &len);
+	CHECK(rep != NULL);
+	if (!rep)
+		return;
+	o.cert = path_of("sev-snp/01-gosevguest-milan-v2/vcek.der");
+	o.chain = path_of("sev-snp/01-gosevguest-milan-v2/ask_ark_milan.pem");
+	/* sample 01 was launched with POLICY.DEBUG set (0xb0000) */
+	o.no_debug = 1;
+	CHECK_EQ_STR(run(ev_verify_snp, rep, len, &o), "policy-debug");
+	o.no_debug = 0;
+	o.have_nonce = 1;
+	o.nonce_len = 5;
+	memcpy(o.nonce, "\x01\x02\x03\x04\x05", 5);
+	CHECK_EQ_STR(run(ev_verify_snp, rep, len, &o), "");
+	o.nonce[4] = 6;
+	CHECK_EQ_STR(run(ev_verify_snp, rep, len, &o), "nonce");
+	o.have_nonce = 0;
+	o.have_min_tcb = 1;
+	o.min_tcb = 0x4405000000000002; /* exactly the reported TCB */
+	CHECK_EQ_STR(run(ev_verify_snp, rep, len, &o), "");
+	o.min_tcb = 0x4406000000000002; /* SNP SPL 6 > 5 */
+	CHECK_EQ_STR(run(ev_verify_snp, rep, len, &o), "min-tcb");
+	o.have_min_tcb = 0;
+	o.n_expect = 1;
+	o.expect[0].field = "measurement";
+	o.expect[0].len = 48;
+	CHECK_EQ_INT(hex_decode_exact("b07af9620f3b839b47996422ddec6058338951d984e312115131ea82705eaf5b"
+				      "6bdf8a9ece31a5a608eb0cf2e4872b01", o.expect[0].value, 48), 0);
+	CHECK_EQ_STR(run(ev_verify_snp, rep, len, &o), "");
+	o.expect[0].value[0] ^= 1;
+	CHECK_EQ_STR(run(ev_verify_snp, rep, len, &o), "expect-measurement");
+	/* the wrong kind of key: a VLEK certificate for a VCEK-signed report */
+	o.n_expect = 0;
+	o.cert = path_of("sev-snp/03-trustee-milan-v3-vlek/vlek.der");
+	CHECK(has(run(ev_verify_snp, rep, len, &o), "signing-key"));
+	free(rep);
+}
+
+static void test_snp_bitflips(void)
+{
+	struct ev_opts o = { 0 };
+	uint8_t *rep, *cert;
+	size_t len, clen;
+	unsigned flips = 0, named = 0;
+
+	rep = sample_read("sev-snp/04-azure-genoa-v3-hcl-vtpm/report.bin", &len);
+	cert = sample_read("sev-snp/04-azure-genoa-v3-hcl-vtpm/vcek.pem", &clen);
+	CHECK(rep && cert);
+	if (!rep || !cert)
+		goto out;
+	o.cert = path_of("sev-snp/04-azure-genoa-v3-hcl-vtpm/vcek.pem");
+	o.chain = path_of("sev-snp/04-azure-genoa-v3-hcl-vtpm/ask_ark_genoa.pem");
+	for (size_t i = 0; i < len; i += 3) {
+		const char *f;
+
+		rep[i] ^= (uint8_t)(1u << (i % 8));
+		f = run(ev_verify_snp, rep, len, &o);
+		rep[i] ^= (uint8_t)(1u << (i % 8));
+		flips++;
+		if (has(f, "report-signature") || (i < 4 && has(f, "format")))
+			named++;
+		else
+			fprintf(stderr, "SNP report bit flip at 0x%zx: failed \"%s\"\n", i, f);
+	}
+	CHECK_EQ_INT(named, flips);
+
+	/* The VCEK certificate (PEM): a flip in the base64 body changes the DER. */
+	flips = named = 0;
+	{
+		const char *begin = strstr((char *)cert, "-----BEGIN CERTIFICATE-----\n");
+		const char *end = strstr((char *)cert, "-----END");
+		size_t a = begin ? (size_t)(begin - (char *)cert) + 28 : 0, b = end ? (size_t)(end - (char *)cert) : 0;
+
+		CHECK(begin && end && b > a);
+		for (size_t i = a; begin && end && i < b; i += 17) {
+			char saved = (char)cert[i];
+			const char *f;
+
+			if (saved == '\n')
+				continue;
+			/* replace by another base64 digit so the PEM still decodes */
+			cert[i] = saved == 'A' ? 'B' : 'A';
+			o.cert = write_tmp("vcek.pem", cert, clen);
+			f = run(ev_verify_snp, rep, len, &o);
+			cert[i] = (uint8_t)saved;
+			flips++;
+			if (has(f, "cert-chain") || has(f, "report-signature"))
+				named++;
+			else
+				fprintf(stderr, "VCEK flip at %zu: failed \"%s\"\n", i, f);
+		}
+		CHECK(flips > 50);
+		CHECK_EQ_INT(named, flips);
+	}
+out:
+	free(rep);
+	free(cert);
+}
+
+/* ---- TDX ---- */
+
+static const char *tdx_common(const char *f) { return path_of(f); }
+
+static void test_tdx(void)
+{
+	static const struct {
+		const char *dir, *at;
+		int collateral;
+		const char *want;
+	} cases[] = {
+		/* tcb_status_computed.txt: no TCB level of this 2023 tcbInfo matches the
+		 * PCK certificate's SVNs */
+		{ "tdx/01-gotdxguest-spr-v4", "2023-06-20", 1, "tcb-status" },
+		/* the collateral is newer than the only TCB signing certificate in the
+		 * samples (expired 2025-05-21), and its QE identity is from 2023 */
+		{ "tdx/02-gotdxguest-v5-tdx15", "2026-02-15", 1, "tcb-signing-chain qe-identity-fresh" },
+		{ "tdx/03-gotdxguest-gcp-cos113-ccel", NULL, 0, "" },
+		/* TCB status OutOfDate (tcb_status_computed.txt), not accepted by default */
+		{ "tdx/04-trustee-v4-fmspc00a06d080000", "2025-11-01", 1, "tcb-signing-chain tcb-status" },
+		{ "tdx/04-trustee-v4-fmspc00a06d080000", NULL, 0, "" },
+	};
+	char rel[512];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ev_opts o = { 0 };
+		uint8_t *q;
+		size_t len;
+
+		snprintf(rel, sizeof(rel), "%s/quote.dat", cases[i].dir);
+		q = sample_read(rel, &len);
+		CHECK(q != NULL);
+		if (!q)
+			continue;
+		if (cases[i].collateral) {
+			snprintf(rel, sizeof(rel), "%s/collateral", cases[i].dir);
+			o.collateral = path_of(rel);
+			o.chain = tdx_common("tdx/common/intel_tcb_signing_chain.pem");
+		}
+		if (cases[i].at) {
+			CHECK_EQ_INT(parse_time_arg(cases[i].at, &o.at), 0);
+			o.have_at = 1;
+		}
+		CHECK_EQ_STR(run(ev_verify_tdx, q, len, &o), cases[i].want);
+		if (i == 3) {
+			o.allow_tcb = "UpToDate,OutOfDate";
+			CHECK_EQ_STR(run(ev_verify_tdx, q, len, &o), "tcb-signing-chain");
+		}
+		free(q);
+	}
+}
+
+/* Which check must fail for a flip at offset i of quote 04 (v4, no trailing body
+ * descriptor): header+body, signature data length, then sgx_ecdsa_sig_data_v4_t. */
+static int tdx_flip_named(size_t i, const struct tdx_quote *q, const struct tdx_quote_sig *s, const char *f)
+{
+	size_t sig = q->signed_len + 4, qe = sig + 134, auth = qe + 384 + 64,
+	       cert = (size_t)(s->cert_data - q->signed_data);
+
+	if (i < q->signed_len)
+		return has(f, "quote-signature") || has(f, "format");
+	if (i < sig)
+		return has(f, "format");
+	if (i < sig + 64)
+		return has(f, "quote-signature");
+	if (i < sig + 128)
+		return has(f, "quote-signature") && has(f, "qe-report-data");
+	if (i < qe)
+		return has(f, "signature-data");
+	if (i < auth)
+		return has(f, "qe-report-signature");
+	if (i < cert)
+		return has(f, "qe-report-data") || has(f, "signature-data") || has(f, "pck-chain");
+	return has(f, "pck-chain");
+}
+
+static void test_tdx_bitflips(void)
+{
+	struct ev_opts o = { 0 };
+	struct tdx_quote q;
+	struct tdx_quote_sig s;
+	uint8_t *buf;
+	size_t len;
+	unsigned flips = 0, named = 0;
+
+	buf = sample_read("tdx/04-trustee-v4-fmspc00a06d080000/quote.dat", &len);
+	CHECK(buf != NULL);
+	if (!buf)
+		return;
+	CHECK_EQ_INT(tdx_quote_parse(buf, len, &q), 0);
+	CHECK_EQ_INT(tdx_quote_sig_parse(&q, &s), 0);
+	for (size_t i = 0; i < q.quote_len; i += 5) {
+		uint8_t *copy = malloc(len);
+		struct tdx_quote q2 = q;
+		const char *f;
+
+		if (!copy)
+			break;
+		memcpy(copy, buf, len);
+		copy[i] ^= (uint8_t)(1u << (i % 8));
+		f = run(ev_verify_tdx, copy, len, &o);
+		flips++;
+		q2.signed_data = buf;
+		if (tdx_flip_named(i, &q2, &s, f))
+			named++;
+		else
+			fprintf(stderr, "TDX quote bit flip at %zu: failed \"%s\"\n", i, f);
+		free(copy);
+	}
+	CHECK(flips > 900);
+	CHECK_EQ_INT(named, flips);
+	/* Bytes after the declared quote are padding and ignored. */
+	if (len > q.quote_len) {
+		buf[len - 1] ^= 1;
+		CHECK_EQ_STR(run(ev_verify_tdx, buf, len, &o), "");
+	}
+	free(buf);
+}
+
+static void test_tdx_collateral_flips(void)
+{
+	struct ev_opts o = { 0 };
+	uint8_t *q, *ti;
+	size_t len, tlen;
+	char dir[600];
+	unsigned flips = 0, named = 0;
+
+	q = sample_read("tdx/01-gotdxguest-spr-v4/quote.dat", &len);
+	ti = sample_read("tdx/01-gotdxguest-spr-v4/collateral/tcbinfo_fmspc50806f000000.json", &tlen);
+	CHECK(q && ti);
+	if (!q || !ti)
+		goto out;
+	/* A private collateral directory: the sample's QE identity and CRLs, and a
+	 * tcbInfo with one flipped bit inside the signed object. */
+	snprintf(dir, sizeof(dir), "%s/collateral", tmpdir);
+	CHECK_EQ_INT(mkdir(dir, 0700), 0);
+	{
+		static const char *const names[] = { "qe_identity.json", "pckcrl_platform.der", "rootcrl.der" };
+
+		for (size_t i = 0; i < 3; i++) {
+			char rel[256], dst[700];
+			uint8_t *b;
+			size_t n;
+			FILE *f;
+
+			snprintf(rel, sizeof(rel), "tdx/01-gotdxguest-spr-v4/collateral/%s", names[i]);
+			b = sample_read(rel, &n);
+			snprintf(dst, sizeof(dst), "%s/%s", dir, names[i]);
+			f = b ? fopen(dst, "wb") : NULL;
+			CHECK(f != NULL);
+			if (f) {
+				fwrite(b, 1, n, f);
+				fclose(f);
+			}
+			free(b);
+		}
+	}
+	o.collateral = dir;
+	o.chain = tdx_common("tdx/common/intel_tcb_signing_chain.pem");
+	CHECK_EQ_INT(parse_time_arg("2023-06-20", &o.at), 0);
+	o.have_at = 1;
+	for (size_t i = 12; i + 20 < tlen; i += 97) {
+		const char *f;
+
+		ti[i] ^= 0x01;
+		write_tmp("collateral/tcbinfo.json", ti, tlen);
+		f = run(ev_verify_tdx, q, len, &o);
+		ti[i] ^= 0x01;
+		flips++;
+		if (has(f, "tcb-info-signature") || has(f, "tcb-info"))
+			named++;
+		else
+			fprintf(stderr, "tcbInfo flip at %zu: failed \"%s\"\n", i, f);
+	}
+	CHECK(flips > 20);
+	CHECK_EQ_INT(named, flips);
+	/* unflipped: only the known tcb-status outcome */
+	write_tmp("collateral/tcbinfo.json", ti, tlen);
+	CHECK_EQ_STR(run(ev_verify_tdx, q, len, &o), "tcb-status");
+	{
+		/* a flipped bit in the PCK CRL breaks its signature */
+		char p[700];
+		uint8_t *crl;
+		size_t n;
+
+		crl = sample_read("tdx/01-gotdxguest-spr-v4/collateral/pckcrl_platform.der", &n);
+		CHECK(crl != NULL);
+		if (crl) {
+			crl[n - 10] ^= 0x04;
+			write_tmp("collateral/pckcrl_platform.der", crl, n);
+			CHECK(has(run(ev_verify_tdx, q, len, &o), "pck-chain"));
+			free(crl);
+		}
+		snprintf(p, sizeof(p), "%s/collateral/tcbinfo.json", tmpdir);
+		unlink(p);
+		snprintf(p, sizeof(p), "%s/collateral/qe_identity.json", tmpdir);
+		unlink(p);
+		snprintf(p, sizeof(p), "%s/collateral/pckcrl_platform.der", tmpdir);
+		unlink(p);
+		snprintf(p, sizeof(p), "%s/collateral/rootcrl.der", tmpdir);
+		unlink(p);
+		rmdir(dir);
+	}
+out:
+	free(q);
+	free(ti);
+}
+
+/* ---- TPM ---- */
+
+static void test_tpm(void)
+{
+	static const struct {
+		const char *attest, *sig, *key, *pcrs, *log, *nonce;
+	} cases[] = {
+		{ "tpm/01-gce-cos85-vtpm-quotes/quote_sha1.attest", "tpm/01-gce-cos85-vtpm-quotes/quote_sha1.sig",
+		  "tpm/01-gce-cos85-vtpm-quotes/ak_pub.tpmt", "tpm/01-gce-cos85-vtpm-quotes/pcrs_sha1.txt",
+		  "tpm/01-gce-cos85-vtpm-quotes/binary_bios_measurements", "9009" },
+		{ "tpm/01-gce-cos85-vtpm-quotes/quote_sha256.attest", "tpm/01-gce-cos85-vtpm-quotes/quote_sha256.sig",
+		  "tpm/01-gce-cos85-vtpm-quotes/ak_pub.pem", "tpm/01-gce-cos85-vtpm-quotes/pcrs_sha256.txt",
+		  "tpm/01-gce-cos85-vtpm-quotes/binary_bios_measurements", "9009" },
+		{ "tpm/01-gce-cos85-vtpm-quotes/quote_sha384.attest", "tpm/01-gce-cos85-vtpm-quotes/quote_sha384.sig",
+		  "tpm/01-gce-cos85-vtpm-quotes/ak_cert.der", "tpm/01-gce-cos85-vtpm-quotes/pcrs_sha384.txt",
+		  "tpm/01-gce-cos85-vtpm-quotes/binary_bios_measurements", "9009" },
+		{ "tpm/02-gce-windows-vtpm-sha1/quote_sha1.attest", "tpm/02-gce-windows-vtpm-sha1/quote_sha1.sig",
+		  "tpm/02-gce-windows-vtpm-sha1/ak_pub.tpmt", "tpm/02-gce-windows-vtpm-sha1/pcrs_sha1.txt",
+		  "tpm/02-gce-windows-vtpm-sha1/binary_bios_measurements", NULL },
+		{ "sev-snp/04-azure-genoa-v3-hcl-vtpm/tpm_quote.attest",
+		  "sev-snp/04-azure-genoa-v3-hcl-vtpm/tpm_quote.rsassa_sha256.sig",
+		  "sev-snp/04-azure-genoa-v3-hcl-vtpm/hcl_ak_pub.pem", "sev-snp/04-azure-genoa-v3-hcl-vtpm/pcrs_sha256_0-23.bin",
+		  NULL, NULL },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct ev_opts o = { 0 };
+		uint8_t *a, *sig;
+		size_t len, slen;
+		unsigned flips = 0, named = 0;
+
+		a = sample_read(cases[i].attest, &len);
+		sig = sample_read(cases[i].sig, &slen);
+		CHECK(a && sig);
+		if (!a || !sig) {
+			free(a);
+			free(sig);
+			continue;
+		}
+		o.signature = path_of(cases[i].sig);
+		o.cert = path_of(cases[i].key);
+		o.pcrs = path_of(cases[i].pcrs);
+		o.eventlog = cases[i].log ? path_of(cases[i].log) : NULL;
+		if (cases[i].nonce) {
+			o.have_nonce = 1;
+			CHECK_EQ_INT(hex_decode(cases[i].nonce, o.nonce, 64, &o.nonce_len), 0);
+		}
+		CHECK_EQ_STR(run(ev_verify_tpm, a, len, &o), "");
+
+		/* every bit of the attest */
+		for (size_t k = 0; k < 8 * len; k++) {
+			const char *f;
+
+			a[k / 8] ^= (uint8_t)(1u << (k % 8));
+			f = run(ev_verify_tpm, a, len, &o);
+			a[k / 8] ^= (uint8_t)(1u << (k % 8));
+			flips++;
+			if (has(f, "quote-signature") || has(f, "format"))
+				named++;
+		}
+		CHECK_EQ_INT(named, flips);
+		/* one bit in each byte of the signature */
+		flips = named = 0;
+		for (size_t k = 0; k < slen; k++) {
+			const char *f;
+
+			sig[k] ^= (uint8_t)(1u << (k % 8));
+			o.signature = write_tmp("sig", sig, slen);
+			f = run(ev_verify_tpm, a, len, &o);
+			sig[k] ^= (uint8_t)(1u << (k % 8));
+			flips++;
+			if (has(f, "quote-signature"))
+				named++;
+			else
+				fprintf(stderr, "%s: signature flip at %zu: failed \"%s\"\n", cases[i].sig, k, f);
+		}
+		CHECK_EQ_INT(named, flips);
+		free(a);
+		free(sig);
+	}
+}
+
+int main(void)
+{
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	test_snp();
+	test_snp_policy();
+	test_snp_bitflips();
+	test_tdx();
+	test_tdx_bitflips();
+	test_tdx_collateral_flips();
+	test_tpm();
+	{
+		char p[600];
+
+		snprintf(p, sizeof(p), "%s/sig", tmpdir);
+		unlink(p);
+		snprintf(p, sizeof(p), "%s/vcek.pem", tmpdir);
+		unlink(p);
+		rmdir(tmpdir);
+	}
+	return unit_finish("evidence-verify");
+}
