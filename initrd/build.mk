@@ -27,3 +27,5 @@ UNIT_SRCS_test-cpio := initrd/cpio.c
 FUZZ_SRCS_fuzz-initrd-cmdline := initrd/cmdline.c
 $(B)/tests/unit/test-initrd-cmdline $(B)/tests/unit/test-cpio \
 	$(B)/tests/fuzz/fuzz-initrd-cmdline: CPPFLAGS += -Iinitrd
+$(B)/tests/unit/test-initrd-cmdline $(B)/tests/fuzz/fuzz-initrd-cmdline: initrd/cmdline.c initrd/cmdline.h
+$(B)/tests/unit/test-cpio: initrd/cpio.c initrd/cpio.h

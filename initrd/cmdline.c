@@ -100,10 +100,11 @@ static int handle_known(enum known_key k, char *val, struct initrd_cmdline *c,
 	case K_ROOTHASH: {
 		size_t n = val ? strlen(val) : 0;
 
-		if (n % 2 || n < 2 * INITRD_ROOTHASH_MIN || n > 2 * INITRD_ROOTHASH_MAX ||
+		/* SHA-256 (what systemd-repart uses) or SHA-512 digests only. */
+		if ((n != 2 * INITRD_ROOTHASH_MIN && n != 2 * INITRD_ROOTHASH_MAX) ||
 		    hex_decode_exact(val, c->root_hash, n / 2) < 0)
 			return fail(err, errlen,
-				    "roothash=: expected %u to %u hex bytes", INITRD_ROOTHASH_MIN,
+				    "roothash=: expected %u or %u bytes in hex", INITRD_ROOTHASH_MIN,
 				    INITRD_ROOTHASH_MAX);
 		c->root_hash_len = n / 2;
 		return 0;
@@ -118,7 +119,7 @@ static int handle_known(enum known_key k, char *val, struct initrd_cmdline *c,
 			return fail(err, errlen, "rootfstype=: only erofs is supported");
 		return 0;
 	case K_ROOTFLAGS:
-		if (!val || strstr(val, ",,") || val[0] == ',' || val[strlen(val) - 1] == ',' ||
+		if (!val || !*val || strstr(val, ",,") || val[0] == ',' || val[strlen(val) - 1] == ',' ||
 		    parse_rootflags(val, &c->mount_flags) < 0)
 			return fail(err, errlen,
 				    "rootflags=: only ro, nodev and nosuid are allowed");

@@ -233,7 +233,7 @@ int moddep_load_softdep(struct moddep *db, const char *text, size_t len)
 				continue;
 			/* Normalise in place: the normalised name is never longer. */
 			dep = w;
-			if (moddep_normalize(w, name) < 0)
+			if (strchr(w, '/') || moddep_normalize(w, name) < 0)
 				return -EINVAL;
 			strcpy(dep, name);
 			m = &db->mods[i];
