@@ -530,13 +530,14 @@ static int read_roothash(const struct mapped *m, char *out)
 }
 
 /* The SNP command line is what the launcher passes to -append: the cmdline file
- * without its final newline (as "$(cat FILE)" gives it). */
+ * without its final newline or NUL (the build writes the UKI's .cmdline bytes, NUL
+ * included; "$(cat FILE)" drops both). QEMU hashes it with one NUL appended. */
 static char *cmdline_text(const struct mapped *m)
 {
 	size_t n = m->len;
 	char *s;
 
-	while (n > 0 && m->buf[n - 1] == '\n')
+	while (n > 0 && (m->buf[n - 1] == '\n' || m->buf[n - 1] == 0))
 		n--;
 	if (memchr(m->buf, 0, n))
 		return NULL;
