@@ -27,7 +27,6 @@ install-image: install-measure-agent
 install-measure-agent: $(B)/bin/measure-agent
 	install -D -m 0755 $(B)/bin/measure-agent $(DESTDIR)/usr/bin/measure-agent
 
-# Unit test and fuzzer of the workload-disk reader use cvm-workload's GPT writer.
+# The unit test of the workload-disk reader uses cvm-workload's GPT writer.
 UNIT_SRCS_test-workload-disk := measure-agent/gpt-write.c
-FUZZ_SRCS_fuzz-workload-disk := measure-agent/gpt-write.c
 $(B)/tests/unit/test-workload-disk: measure-agent/gpt-write.c measure-agent/gpt-write.h
