@@ -247,6 +247,10 @@ static int cmd_launch(void)
 		fatal(fm.source == SOURCE_DISK ? "workload manifest on the workload disk refused"
 					       : "workload manifest from fw_cfg refused", r);
 	}
+	if (fm.source == SOURCE_FWCFG && m->has_payload) {
+		agent_set_detail("a fw_cfg manifest cannot name a payload (the payload comes only with a workload disk)");
+		fatal("workload manifest from fw_cfg refused", -EINVAL);
+	}
 	r = workload_identity(fm.bytes, fm.len, &id);
 	if (r < 0)
 		fatal("hashing the manifest", r);

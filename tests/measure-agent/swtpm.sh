@@ -59,6 +59,8 @@ ok "evidence: quote verifies with OpenSSL, deterministic AK, forgeries refused"
 # 4. refusals before any measurement (fresh TPM, PCR 8 must stay zero)
 start_swtpm "$WORK/tpm2"
 zero=$(printf '%064d' 0)
+mkdir -p "$WORK/wl/app"; cp /bin/true "$WORK/wl/app/x"
+"$PACK" pack "$WORK/wl" -o "$WORK/disk.img" --exec /app/x >/dev/null
 refuse() { # refuse NAME EXPECTED-MESSAGE ROOT
 	local o
 	if o=$(CVM_SYSROOT=$3 "$AGENT" 2>&1); then fail "$1: agent succeeded"; fi
@@ -75,10 +77,13 @@ r=$(new_root dup); sed 's/"version": 1,/"version": 1, "version": 1,/' "$WORK/m.j
 refuse "duplicate key" "duplicate keys" "$r"
 r=$(new_root big); { cat "$WORK/m.json"; head -c 65536 /dev/zero | tr '\0' ' '; } >"$WORK/big.json"; fwcfg_manifest "$r" "$WORK/big.json"
 refuse "oversized manifest" "larger than 64 KiB" "$r"
+r=$(new_root fwpayload); "$PACK" identity "$WORK/disk.img" >/dev/null
+dd if="$WORK/disk.img" of="$WORK/with-payload.json" iflag=skip_bytes,count_bytes status=none \
+	skip=$((40 * 512 + 16)) count="$(od -An -tu4 -j$((40 * 512 + 8)) -N4 "$WORK/disk.img" | tr -d ' ')"
+fwcfg_manifest "$r" "$WORK/with-payload.json"
+refuse "fw_cfg manifest naming a payload" "cannot name a payload" "$r"
 r=$(new_root none)
 refuse "no manifest" "no workload disk" "$r"
-mkdir -p "$WORK/wl/app"; cp /bin/true "$WORK/wl/app/x"
-"$PACK" pack "$WORK/wl" -o "$WORK/disk.img" --exec /app/x >/dev/null
 r=$(new_root both); fwcfg_manifest "$r" "$WORK/m.json"; attach_disk "$r" vdb "$WORK/disk.img"
 refuse "disk and fw_cfg" "both on disk vdb and in fw_cfg" "$r"
 r=$(new_root two); attach_disk "$r" vdb "$WORK/disk.img"; attach_disk "$r" vdc "$WORK/disk.img"
