@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# cvm-reference verify on TDX and SNP evidence documents built from the real captured
+# quote/report samples (../shared/testdata/evidence): the hardware evidence is
+# genuine, the reference document is another image's (tests/reference/data/
+# reference-full.json), so the firmware registers must FAIL while the quote, the nonce
+# and the workload bindings are judged on their own. Exercises every TDX/SNP line.
+# Env: CVM_REFERENCE (binary), CVM_EVIDENCE_DIR.
+set -uo pipefail
+
+ref=${CVM_REFERENCE:-build/bin/cvm-reference}
+E=${CVM_EVIDENCE_DIR:-../shared/testdata/evidence}
+DOC=$(dirname "$0")/data/reference-full.json
+fail=0
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+for t in "$ref" "$E" "$DOC"; do [[ -e $t ]] || { echo "missing $t"; exit 1; }; done
+
+bad() { echo "FAIL $*"; fail=1; }
+good() { echo "ok   $*"; }
+# result REGISTER: ok or FAIL from the last verify output
+result() { awk -v r="$1" '$1 == r { print $2; exit }' "$work/out"; }
+expect_lines() {
+	for pair in "$@"; do
+		local reg=${pair%=*} want=${pair#*=} got
+		got=$(result "$reg")
+		[[ $got == "$want" ]] && good "$reg $want" || { bad "$reg: $got, expected $want"; cat "$work/out"; }
+	done
+}
+
+# --- TDX: quote 04 (non-zero MRCONFIGID) ------------------------------------------
+T=$E/tdx/04-trustee-v4-fmspc00a06d080000
+q64=$(head -c 4936 "$T/quote.dat" | base64 -w0)
+rd=$("$ref" evidence show --json "$T/quote.dat" | python3 -c 'import json,sys; print(json.load(sys.stdin)["report_data"])')
+cfg=$("$ref" evidence show --json "$T/quote.dat" | python3 -c 'import json,sys; print(json.load(sys.stdin)["mrconfigid"])')
+printf '{"version":1,"nonce":"%s","platforms":["tdx"],"event_log":[],"tdx":{"provider":"tdx_guest","quote":"%s"}}\n' \
+	"$rd" "$q64" >"$work/tdx.json"
+"$ref" verify --reference "$DOC" --evidence "$work/tdx.json" --nonce "$rd" --identity "$cfg" >"$work/out" 2>&1
+[[ $? == 1 ]] && good "TDX: verdict FAIL (foreign reference)" || bad "TDX exit status"
+expect_lines tdx.quote=ok MRTD=FAIL RTMR1=FAIL RTMR2=FAIL RTMR3=FAIL RTMR3.eventlog=ok MRCONFIGID=ok
+grep -Eq '^ok +tdx.nonce: report data equals the nonce' "$work/out" && good "TDX nonce" || bad "TDX nonce line"
+# a different workload: MRCONFIGID must now fail; a replayed nonce fails the quote
+"$ref" verify --reference "$DOC" --evidence "$work/tdx.json" --nonce "$rd" --identity "${cfg%?}0" >"$work/out" 2>&1
+expect_lines MRCONFIGID=FAIL tdx.quote=ok
+"$ref" verify --reference "$DOC" --evidence "$work/tdx.json" --nonce 00 --identity "$cfg" >"$work/out" 2>&1
+expect_lines tdx.quote=FAIL
+grep -Eq '^FAIL +tdx.nonce' "$work/out" && good "replayed nonce named" || bad "nonce not named"
+# an RTMR3 record in the log that the quote does not reflect
+printf '{"version":1,"nonce":"%s","platforms":["tdx"],"event_log":[{"rtmr":3,"digests":[{"hashAlg":"sha384","digest":"%s"}],"content_type":"systemd"}],"tdx":{"provider":"tdx_guest","quote":"%s"}}\n' \
+	"$rd" "$cfg" "$q64" >"$work/tdx-log.json"
+"$ref" verify --reference "$DOC" --evidence "$work/tdx-log.json" --nonce "$rd" --identity "$cfg" >"$work/out" 2>&1
+expect_lines RTMR3.eventlog=FAIL
+
+# --- SNP: report 02 (HOST_DATA zero) ------------------------------------------------
+S=$E/sev-snp/02-trustee-milan-v2-idblock
+r64=$(base64 -w0 "$S/report.bin")
+rd=$("$ref" evidence show --json "$S/report.bin" | python3 -c 'import json,sys; print(json.load(sys.stdin)["report_data"])')
+printf '{"version":1,"nonce":"%s","platforms":["snp"],"event_log":[],"snp":{"provider":"sev_guest","report":"%s"}}\n' \
+	"$rd" "$r64" >"$work/snp.json"
+zero=$(printf '%064d' 0)
+"$ref" verify --reference "$DOC" --evidence "$work/snp.json" --nonce "$rd" --identity "$zero" \
+	--cert "$S/vcek.der" --chain "$S/ask_ark_milan.pem" >"$work/out" 2>&1
+[[ $? == 1 ]] && good "SNP: verdict FAIL (foreign reference)" || bad "SNP exit status"
+expect_lines snp.report=ok MEASUREMENT=FAIL HOST_DATA=ok
+"$ref" verify --reference "$DOC" --evidence "$work/snp.json" --nonce "$rd" --identity "${zero%?}1" \
+	--cert "$S/vcek.der" --chain "$S/ask_ark_milan.pem" >"$work/out" 2>&1
+expect_lines HOST_DATA=FAIL snp.report=ok
+"$ref" verify --reference "$DOC" --evidence "$work/snp.json" --nonce "$rd" --identity "$zero" >"$work/out" 2>&1
+expect_lines snp.report=FAIL
+# evidence of an unknown version is refused as input
+sed 's/"version":1/"version":2/' "$work/snp.json" >"$work/v2.json"
+"$ref" verify --reference "$DOC" --evidence "$work/v2.json" --nonce "$rd" --identity "$zero" >/dev/null 2>&1
+[[ $? == 3 ]] && good "evidence version 2 refused (exit 3)" || bad "version 2 accepted"
+exit $fail
