@@ -17,6 +17,8 @@ install-image: install-boot-report
 install-boot-report: $(B)/bin/cvm-boot-report
 	install -D -m 0755 $< $(DESTDIR)/usr/lib/cvmforge/cvm-boot-report
 
+INITRD ?= cvm-init
+
 # The tools tree is rebuilt only when its configuration changes.
 TOOLS_TREE  := $(CACHE)/tools
 TOOLS_STAMP := $(TOOLS_TREE)/.cvmforge-config-$(shell cat image/tools/mkosi.conf image/tools/mkosi.pkgmngr/etc/apt/sources.list.d/* 2>/dev/null | sha256sum | cut -c1-16)
@@ -32,4 +34,4 @@ tools-tree: $(TOOLS_STAMP)
 
 image: $(TOOLS_STAMP)
 	scripts/host-setup
-	B=$(B) CACHE=$(CACHE) image/build-image
+	B=$(B) CACHE=$(CACHE) INITRD=$(INITRD) image/build-image
