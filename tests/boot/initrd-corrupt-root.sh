@@ -20,7 +20,7 @@ size=$(sfdisk -d "$B/cvm.raw" | awk -v t="$ROOT_TYPE" 'index($0, "type=" t) { su
 # Where systemd's first byte lives inside the erofs image (dump.erofs extent list).
 dd if="$B/cvm.raw" of="$work/root.erofs" bs=512 skip=$((root / 512)) count="$size" status=none
 sd=$(dump.erofs -e --path=/usr/lib/systemd/systemd "$work/root.erofs" |
-	awk '$1 == "0:" { sub(/\.\..*/, "", $4); print $4; exit }')
+	awk '$1 == "0:" { sub(/\.\..*/, "", $7); print $7; exit }')
 [[ $sd =~ ^[0-9]+$ ]] || fail "cannot locate /usr/lib/systemd/systemd in the erofs root"
 rm -f "$work/root.erofs"
 
