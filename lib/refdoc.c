@@ -147,7 +147,17 @@ static void put_vtpm(FILE *f, const struct refdoc *d, bool more)
 	fputs("    \"pcrs\": {\n", f);
 	put_pcr_bank(f, "sha256", d, false, ",\n");
 	put_pcr_bank(f, "sha384", d, true, "\n");
-	fputs("    },\n    \"events\": {\n", f);
+	fputs("    },\n    \"pcr11_phases\": [\n", f);
+	for (size_t i = 0; i < d->n_pcr11_phases; i++) {
+		fputs("      { \"phases\": ", f);
+		json_write_string(f, d->pcr11_phases[i].phases);
+		fputs(", \"sha256\": ", f);
+		put_hex(f, d->pcr11_phases[i].sha256, 32);
+		fputs(", \"sha384\": ", f);
+		put_hex(f, d->pcr11_phases[i].sha384, 48);
+		fputs(i + 1 < d->n_pcr11_phases ? " },\n" : " }\n", f);
+	}
+	fputs("    ],\n    \"events\": {\n", f);
 	put_events(f, 6, "sha256", &d->events_sha256, 32, ",\n");
 	put_events(f, 6, "sha384", &d->events_sha384, 48, "\n");
 	fprintf(f, "    }\n  }%s\n", more ? "," : "");
@@ -468,9 +478,10 @@ static int parse_pcr_bank(struct rd *rd, const struct json_value *o, size_t dlen
 
 static int parse_vtpm(struct rd *rd, const struct json_value *o, struct refdoc *d)
 {
-	static const char *const keys[] = { "boot", "assumptions", "pcrs", "events", NULL };
+	static const char *const keys[] = { "boot", "assumptions", "pcrs", "pcr11_phases", "events", NULL };
 	static const char *const banks[] = { "sha256", "sha384", NULL };
-	const struct json_value *pcrs, *events;
+	static const char *const phkeys[] = { "phases", "sha256", "sha384", NULL };
+	const struct json_value *pcrs, *events, *phases;
 	uint32_t m256, m384;
 	const char *boot;
 	int r;
@@ -495,6 +506,22 @@ static int parse_vtpm(struct rd *rd, const struct json_value *o, struct refdoc *
 		return r;
 	if (m256 != m384)
 		return fail(rd, -EINVAL, "vtpm.pcrs: sha256 and sha384 banks list different PCRs");
+	phases = need(rd, o, "pcr11_phases", JSON_ARRAY, "vtpm");
+	if (!phases)
+		return -EINVAL;
+	if (json_array_len(phases) > REFDOC_MAX_PHASES)
+		return fail(rd, -E2BIG, "vtpm.pcr11_phases: too many");
+	d->n_pcr11_phases = 0;
+	for (size_t i = 0; i < json_array_len(phases); i++) {
+		const struct json_value *ph = json_array_at(phases, i);
+
+		if ((r = only_keys(rd, ph, "vtpm.pcr11_phases", phkeys)) < 0 ||
+		    (r = get_str(rd, ph, "phases", d->pcr11_phases[i].phases, REFDOC_TEXT_MAX, "vtpm.pcr11_phases")) < 0 ||
+		    (r = get_hex(rd, ph, "sha256", d->pcr11_phases[i].sha256, 32, "vtpm.pcr11_phases")) < 0 ||
+		    (r = get_hex(rd, ph, "sha384", d->pcr11_phases[i].sha384, 48, "vtpm.pcr11_phases")) < 0)
+			return r;
+		d->n_pcr11_phases++;
+	}
 	d->pcr_mask = m256;
 	d->has_vtpm = true;
 	return 0;

@@ -22,6 +22,7 @@
 #define REFDOC_MAX_MRTD 4
 #define REFDOC_MAX_SNP 1024
 #define REFDOC_PCRS 24
+#define REFDOC_MAX_PHASES 9 /* PCR 11 after 0..8 systemd boot phases */
 
 struct refdoc_file {
 	char role[REFDOC_NAME_MAX];
@@ -88,6 +89,13 @@ struct refdoc {
 	uint8_t pcr_sha256[REFDOC_PCRS][32];
 	uint8_t pcr_sha384[REFDOC_PCRS][48];
 	struct refdoc_events events_sha256, events_sha384;
+	/* PCR 11 after each prefix of the boot phases (first entry: none). */
+	size_t n_pcr11_phases;
+	struct {
+		char phases[REFDOC_TEXT_MAX]; /* "enter-initrd:leave-initrd" */
+		uint8_t sha256[32];
+		uint8_t sha384[48];
+	} pcr11_phases[REFDOC_MAX_PHASES];
 
 	bool has_tdx;
 	struct refdoc_assumptions tdx_assumptions;

@@ -234,6 +234,18 @@ static int compute_boot(struct refdoc *d, const struct opts *o, const struct uki
 			goto out;
 		d->pcr_mask |= 1u << pcrs[i];
 	}
+	/* PCR 11 after each prefix of the phases: the phase events are the last ones. */
+	for (size_t k = 0; k <= o->n_phases && k < REFDOC_MAX_PHASES; k++) {
+		char *w = d->pcr11_phases[k].phases;
+
+		w[0] = 0;
+		for (size_t i = 0; i < k; i++)
+			snprintf(w + strlen(w), REFDOC_TEXT_MAX - strlen(w), "%s%s", i ? ":" : "", o->phases[i]);
+		if ((r = boot_pcr_value(ev256, n256 - o->n_phases + k, DIGEST_SHA256, 11, d->pcr11_phases[k].sha256)) < 0 ||
+		    (r = boot_pcr_value(ev384, n384 - o->n_phases + k, DIGEST_SHA384, 11, d->pcr11_phases[k].sha384)) < 0)
+			goto out;
+		d->n_pcr11_phases++;
+	}
 	copy_events(ev256, n256, 32, &d->events_sha256);
 	copy_events(ev384, n384, 48, &d->events_sha384);
 	for (size_t i = 0; i < sizeof(vtpm_assumptions) / sizeof(vtpm_assumptions[0]); i++)

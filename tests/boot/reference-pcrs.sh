@@ -4,8 +4,9 @@
 # (QEMU + OVMF + swtpm), and compare the guest's boot report — PCR 4, 5, 9, 11, 12 in
 # the sha256 and sha384 banks read from sysfs, and the firmware event log — with
 # build/cvm.reference.json (or, if make image did not write one, a document made now
-# with --pcr11-phases $CVMFORGE_PCR11_PHASES, default enter-initrd:leave-initrd, the
-# phases systemd's initrd extends).
+# with --pcr11-phases $CVMFORGE_PCR11_PHASES, default enter-initrd:leave-initrd:sysinit:ready,
+# the phases systemd extends with its own initrd). PCR 11 must equal the value after
+# some prefix of those phases (the report may run before the last one).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ref=$(realpath "${CVM_REFERENCE:-build/bin/cvm-reference}")
@@ -25,7 +26,7 @@ if [[ -f $build/cvm.reference.json ]]; then
 		{ echo "FAIL $doc is not the document of $build/cvm.efi"; exit 1; }
 else
 	doc=$tmp/doc.json
-	phases=${CVMFORGE_PCR11_PHASES-enter-initrd:leave-initrd}
+	phases=${CVMFORGE_PCR11_PHASES-enter-initrd:leave-initrd:sysinit:ready}
 	"$ref" image "$build" ${phases:+--pcr11-phases "$phases"} -o "$doc"
 	echo "document: made now, pcr11_phases <$phases>"
 fi

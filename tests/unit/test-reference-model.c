@@ -285,6 +285,9 @@ static void fill_doc(struct refdoc *d)
 	d->pcr_mask = 1u << 4 | 1u << 11;
 	memset(d->pcr_sha256[4], 0x44, 32);
 	memset(d->pcr_sha384[11], 0x11, 48);
+	d->n_pcr11_phases = 2;
+	snprintf(d->pcr11_phases[1].phases, REFDOC_TEXT_MAX, "enter-initrd");
+	memset(d->pcr11_phases[1].sha384, 0x33, 48);
 	d->events_sha256.n = 1;
 	d->events_sha256.ev[0].pcr = 4;
 	snprintf(d->events_sha256.ev[0].type, REFDOC_NAME_MAX, "EV_SEPARATOR");
