@@ -111,3 +111,49 @@ const char *snp_signing_key_name(enum snp_signing_key key)
 	}
 	return "reserved";
 }
+
+int snp_cert_table_find(const uint8_t *buf, size_t len, enum snp_cert_kind kind,
+			const uint8_t **ret, size_t *ret_len)
+{
+	static const uint8_t guids[][16] = {
+		[SNP_CERT_ARK] = { 0xc0, 0xb4, 0x06, 0xa4, 0xa8, 0x03, 0x49, 0x52,
+				   0x97, 0x43, 0x3f, 0xb6, 0x01, 0x4c, 0xd0, 0xae },
+		[SNP_CERT_ASK] = { 0x4a, 0xb7, 0xb3, 0x79, 0xbb, 0xac, 0x4f, 0xe4,
+				   0xa0, 0x2f, 0x05, 0xae, 0xf3, 0x27, 0xc7, 0x82 },
+		[SNP_CERT_VCEK] = { 0x63, 0xda, 0x75, 0x8d, 0xe6, 0x64, 0x45, 0x64,
+				    0xad, 0xc5, 0xf4, 0xb9, 0x3b, 0xe8, 0xac, 0xcd },
+		[SNP_CERT_VLEK] = { 0xa8, 0x07, 0x4b, 0xc2, 0xa2, 0x5a, 0x48, 0x3e,
+				    0xaa, 0xe6, 0x39, 0xc0, 0x45, 0xa0, 0xb8, 0xa1 },
+	};
+	static const uint8_t zero[24];
+	const uint8_t *found = NULL;
+	size_t found_len = 0;
+
+	if (!buf || len == 0 || len > SNP_CERT_TABLE_MAX || (unsigned)kind > SNP_CERT_VLEK)
+		return -EINVAL;
+	/* Walk the whole table up to its terminator, so that a malformed table is
+	 * refused whatever entry is asked for. */
+	for (size_t i = 0; i < 64; i++) {
+		const uint8_t *e = buf + 24 * i;
+		uint32_t off, n;
+
+		if (24 * (i + 1) > len)
+			return -EBADMSG;
+		if (memcmp(e, zero, 24) == 0) {
+			if (!found)
+				return -ENOENT;
+			*ret = found;
+			*ret_len = found_len;
+			return 0;
+		}
+		off = le32(e + 16);
+		n = le32(e + 20);
+		if (n == 0 || off > len || n > len - off)
+			return -EBADMSG;
+		if (memcmp(e, guids[kind], 16) == 0 && !found) {
+			found = buf + off;
+			found_len = n;
+		}
+	}
+	return -EBADMSG;
+}

@@ -91,6 +91,26 @@ int snp_report_parse(const uint8_t *buf, size_t len, struct snp_report *ret);
  * a version 2 report: Milan/Genoa layout). */
 void snp_tcb_split(uint64_t tcb, uint8_t cpuid_fam_id, struct snp_tcb *ret);
 
+/* The certificate table the host returns with an extended report (configfs-tsm
+ * auxblob, SNP_GET_EXT_REPORT): entries {GUID[16] in RFC 4122 byte order, offset u32,
+ * length u32} (little-endian), ended by an all-zero entry; offsets count from the
+ * start of the table. GUIDs from the GHCB spec 56421 ("SNP Extended Guest Request"):
+ * ARK c0b406a4-a803-4952-9743-3fb6014cd0ae, ASK 4ab7b379-bbac-4fe4-a02f-05aef327c782,
+ * VCEK 63da758d-e664-4564-adc5-f4b93be8accd, VLEK a8074bc2-a25a-483e-aae6-39c045a0b8a1. */
+enum snp_cert_kind {
+	SNP_CERT_ARK,
+	SNP_CERT_ASK,
+	SNP_CERT_VCEK,
+	SNP_CERT_VLEK,
+};
+#define SNP_CERT_TABLE_MAX (64 * 1024)
+
+/* Finds the certificate of a kind. Returns 0 with *ret pointing into buf, -ENOENT
+ * (not in the table), -EBADMSG (no terminator, an entry outside the buffer, more
+ * than 64 entries) or -EINVAL (empty or over SNP_CERT_TABLE_MAX). */
+int snp_cert_table_find(const uint8_t *buf, size_t len, enum snp_cert_kind kind,
+			const uint8_t **ret, size_t *ret_len);
+
 /* "vcek", "vlek", "none" or "reserved". */
 const char *snp_signing_key_name(enum snp_signing_key key);
 

@@ -14,7 +14,8 @@
  *        root, collateral if given), REPORTDATA = nonce, MRTD ∈ reference, RTMR1/RTMR2 =
  *        reference, RTMR3 = workload identity and = the log replay, MRCONFIGID = zero
  *        or the workload's SHA-384;
- *   snp  the report verified like `evidence verify` (needs --cert/--chain), REPORT_DATA
+ *   snp  the report verified like `evidence verify` (--cert/--chain, else the host's
+ *        certificate table in the evidence; the ARK must be pinned), REPORT_DATA
  *        = nonce, MEASUREMENT ∈ reference launch digests, HOST_DATA = workload SHA-256.
  * The AK in a TPM evidence document is the guest's own claim: binding it to an EK
  * certificate is out of scope (EVIDENCE.md), so the TPM lines prove consistency and
@@ -28,6 +29,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/err.h>
 #include <openssl/pem.h>
 
 #include "base64.h"
@@ -369,10 +371,52 @@ static void verify_tdx(const struct json_value *tdx, const struct refdoc *ref, c
 
 /* ---- SNP ---- */
 
+/* The VCEK/VLEK and ASK/ASVK + ARK from the evidence's certificate table (the
+ * host's auxblob), for whatever --cert / --chain did not supply. Only a pinned ARK
+ * is trusted, so certificates from the host add no trust of their own. */
+static X509 *table_cert(const uint8_t *t, size_t n, enum snp_cert_kind kind)
+{
+	const uint8_t *der;
+	size_t len;
+
+	if (snp_cert_table_find(t, n, kind, &der, &len) < 0 || len > INT32_MAX)
+		return NULL;
+	return d2i_X509(NULL, &der, (long)len);
+}
+
+static void snp_certs_from_table(const struct json_value *snp, const struct snp_report *rep,
+				 const struct ev_opts *o, struct ev_opts *ret)
+{
+	uint8_t *t = NULL;
+	size_t n;
+
+	*ret = *o;
+	ret->cert_x509 = NULL;
+	ret->chain_certs = NULL;
+	if ((o->cert && o->chain) || get_b64(snp, "certs", SNP_CERT_TABLE_MAX, &t, &n) < 0)
+		return;
+	if (!o->cert)
+		ret->cert_x509 = table_cert(t, n, rep->signing_key == SNP_KEY_VLEK ? SNP_CERT_VLEK : SNP_CERT_VCEK);
+	if (!o->chain) {
+		X509 *ask = table_cert(t, n, SNP_CERT_ASK), *ark = table_cert(t, n, SNP_CERT_ARK);
+
+		ret->chain_certs = sk_X509_new_null();
+		if (ret->chain_certs && ask && sk_X509_push(ret->chain_certs, ask))
+			ask = NULL;
+		if (ret->chain_certs && ark && sk_X509_push(ret->chain_certs, ark))
+			ark = NULL;
+		X509_free(ask);
+		X509_free(ark);
+	}
+	ERR_clear_error();
+	free(t);
+}
+
 static void verify_snp(const struct json_value *snp, const struct refdoc *ref, const struct expected_workload *w,
 		       const struct ev_opts *o, struct verdict *v)
 {
 	struct checks ck = { .out = stdout, .prefix = "  snp." };
+	struct ev_opts oo;
 	struct snp_report rep;
 	uint8_t *buf = NULL;
 	size_t len;
@@ -383,8 +427,11 @@ static void verify_snp(const struct json_value *snp, const struct refdoc *ref, c
 		free(buf);
 		return;
 	}
-	if (ev_verify_snp(buf, len, o, &ck) < 0)
+	snp_certs_from_table(snp, &rep, o, &oo);
+	if (ev_verify_snp(buf, len, &oo, &ck) < 0)
 		ck.fail++;
+	X509_free(oo.cert_x509);
+	sk_X509_pop_free(oo.chain_certs, X509_free);
 	line(v, "snp.report", "valid", ck.fail ? "invalid (see snp.* checks above)" : "valid", ck.fail == 0);
 	hex_encode(rep.measurement, 48, a);
 	if (!ref || !ref->has_snp) {

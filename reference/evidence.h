@@ -45,6 +45,8 @@ struct ev_opts {
 	const char *collateral; /* TDX: directory with TCB info, QE identity, CRLs */
 	const char *root;       /* trust anchors to pin (replace the built-in pins) */
 	const char *signature;  /* TPM: the signature file */
+	X509 *cert_x509;        /* SNP: the VCEK/VLEK in memory (instead of cert) */
+	STACK_OF(X509) *chain_certs; /* SNP: ASK/ASVK + ARK in memory (instead of chain) */
 	const char *pcrs;       /* TPM: PCR values to check the quoted digest against */
 	const char *eventlog;   /* TPM: firmware log to replay against those PCRs */
 	int have_nonce;

@@ -156,11 +156,15 @@ static void check_chain(X509 *leaf, const struct ev_opts *o, struct checks *c)
 	char err[512];
 	int r;
 
-	if (!o->chain && !o->root) {
+	if (o->chain_certs) {
+		chain = sk_X509_dup(o->chain_certs);
+		for (int i = 0; chain && i < sk_X509_num(chain); i++)
+			X509_up_ref(sk_X509_value(chain, i));
+	} else if (!o->chain && !o->root) {
 		check_fail(c, "cert-chain", "no ASK/ASVK+ARK chain given (--chain)");
 		return;
 	}
-	if (o->chain && !(chain = x509_load_file(o->chain))) {
+	if (!o->chain_certs && o->chain && !(chain = x509_load_file(o->chain))) {
 		check_fail(c, "cert-chain", "%s: cannot read certificates", o->chain);
 		return;
 	}
@@ -235,9 +239,17 @@ int ev_verify_snp(const uint8_t *buf, size_t len, const struct ev_opts *o, struc
 	check_ok(c, "format", "report version %u, %s-signed", rep->version,
 		 snp_signing_key_name(rep->signing_key));
 
-	if (!o->cert) {
+	if (o->cert_x509) {
+		leaf_sk = sk_X509_new_null();
+		if (!leaf_sk || !X509_up_ref(o->cert_x509) || !sk_X509_push(leaf_sk, o->cert_x509)) {
+			x509_free_stack(leaf_sk);
+			free(rep);
+			return -ENOMEM;
+		}
+	}
+	if (!o->cert && !leaf_sk) {
 		check_fail(c, "report-signature", "no VCEK/VLEK certificate given (--cert)");
-	} else if (!(leaf_sk = x509_load_file(o->cert))) {
+	} else if (!leaf_sk && !(leaf_sk = x509_load_file(o->cert))) {
 		check_fail(c, "report-signature", "%s: not a readable certificate", o->cert);
 	} else {
 		const char *cn;
@@ -257,7 +269,7 @@ int ev_verify_snp(const uint8_t *buf, size_t len, const struct ev_opts *o, struc
 		if (key)
 			check_signature(rep, key, c);
 		else
-			check_fail(c, "report-signature", "%s: no usable public key", o->cert);
+			check_fail(c, "report-signature", "%s: no usable public key", o->cert ? o->cert : "certificate");
 		check_chain(leaf, o, c);
 		check_cert_tcb(rep, leaf, c);
 		if (rep->signing_key == SNP_KEY_VCEK)

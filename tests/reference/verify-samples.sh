@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # cvm-reference verify on TDX and SNP evidence documents built from the real captured
 # quote/report samples (../shared/testdata/evidence): the hardware evidence is
-# genuine, the reference document is another image's (tests/reference/data/
-# reference-full.json), so the firmware registers must FAIL while the quote, the nonce
+# genuine, the reference document is another image's (tests/fuzz/corpus/fuzz-refdoc/
+# full.json), so the firmware registers must FAIL while the quote, the nonce
 # and the workload bindings are judged on their own. Exercises every TDX/SNP line.
 # Env: CVM_REFERENCE (binary), CVM_EVIDENCE_DIR.
 set -uo pipefail
 
 ref=${CVM_REFERENCE:-build/bin/cvm-reference}
 E=${CVM_EVIDENCE_DIR:-../shared/testdata/evidence}
-DOC=$(dirname "$0")/data/reference-full.json
+DOC=$(dirname "$0")/../fuzz/corpus/fuzz-refdoc/full.json
 fail=0
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -66,6 +66,34 @@ expect_lines snp.report=ok MEASUREMENT=FAIL HOST_DATA=ok
 expect_lines HOST_DATA=FAIL snp.report=ok
 "$ref" verify --reference "$DOC" --evidence "$work/snp.json" --nonce "$rd" --identity "$zero" >"$work/out" 2>&1
 expect_lines snp.report=FAIL
+# the host's certificate table (auxblob) in the evidence replaces --cert/--chain:
+# built here from the sample's real VCEK, ASK and ARK (GUIDs: GHCB spec 56421)
+cert_table() { # VCEK_DER ASK_ARK_PEM → base64 table
+	python3 - "$@" <<'PY'
+import base64, struct, subprocess, sys, uuid
+vcek = open(sys.argv[1], 'rb').read()
+pem = open(sys.argv[2]).read()
+blocks = [b + '-----END CERTIFICATE-----\n' for b in pem.split('-----END CERTIFICATE-----\n') if 'BEGIN' in b]
+ask, ark = [subprocess.run(['openssl', 'x509', '-outform', 'der'], input=b.encode(), capture_output=True,
+                           check=True).stdout for b in blocks]
+ents = [('63da758d-e664-4564-adc5-f4b93be8accd', vcek), ('4ab7b379-bbac-4fe4-a02f-05aef327c782', ask),
+        ('c0b406a4-a803-4952-9743-3fb6014cd0ae', ark)]
+off, table, data = 24 * (len(ents) + 1), b'', b''
+for g, d in ents:
+    table += uuid.UUID(g).bytes + struct.pack('<II', off + len(data), len(d))
+    data += d
+print(base64.b64encode(table + bytes(24) + data).decode())
+PY
+}
+for case in "02:ok" "01:FAIL"; do
+	src=${case%:*} want=${case#*:}
+	certs=$(cert_table "$E/sev-snp/$src"-*/vcek.der "$S/ask_ark_milan.pem")
+	printf '{"version":1,"nonce":"%s","platforms":["snp"],"snp":{"provider":"sev_guest","report":"%s","certs":"%s"}}\n' \
+		"$rd" "$r64" "$certs" >"$work/snp-certs.json"
+	"$ref" verify --reference "$DOC" --evidence "$work/snp-certs.json" --nonce "$rd" --identity "$zero" >"$work/out" 2>&1
+	expect_lines snp.report=$want HOST_DATA=ok
+done
+
 # evidence of an unknown version is refused as input
 sed 's/"version":1/"version":2/' "$work/snp.json" >"$work/v2.json"
 "$ref" verify --reference "$DOC" --evidence "$work/v2.json" --nonce "$rd" --identity "$zero" >/dev/null 2>&1

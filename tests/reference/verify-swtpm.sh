@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # cvm-reference verify, end to end on a real TPM (swtpm) and the real measure-agent:
 #  1. the firmware part of a boot is replayed into a fresh swtpm from the events of a
-#     real reference document (tests/reference/data/reference-full.json, written by
-#     `cvm-reference image` for the image built on 2026-11-23; the same file as
-#     tests/fuzz/corpus/fuzz-refdoc/full.json), so PCR 4/9/11/12 hold what it predicts;
+#     real reference document (tests/fuzz/corpus/fuzz-refdoc/full.json, written by
+#     `cvm-reference image` for the image built on 2026-11-23 and kept in step with
+#     reference/FORMAT.md), so PCR 4/9/11/12 hold what it predicts;
 #  2. measure-agent measures a workload manifest into PCR 8 and produces evidence;
 #  3. verify passes — and fails on the right line for a wrong workload, a forged quote
 #     signature, a replayed nonce, a tampered event log and a tampered PCR value.
 source "$(dirname "$0")/../measure-agent/lib.sh"
 need swtpm swtpm_setup tpm2_pcrextend tpm2_pcrread jq openssl
 REF=$B/bin/cvm-reference
-DOC=$TOP/tests/reference/data/reference-full.json
+DOC=$TOP/tests/fuzz/corpus/fuzz-refdoc/full.json
 [[ -x $REF ]] || fail "build first: make $REF"
 
 # verify_expect NAME RC LINE-REGEX ARGS…: runs verify, checks the exit status and

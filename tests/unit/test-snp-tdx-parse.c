@@ -105,6 +105,31 @@ static void test_snp_tcb(void)
 	CHECK_EQ_STR(snp_signing_key_name(SNP_KEY_VLEK), "vlek");
 }
 
+static void test_snp_cert_table(void)
+{
+	/* Two entries (VCEK at 72, ASK at 75) and the terminator; GUIDs of GHCB spec
+	 * 56421 in RFC 4122 byte order. */
+	uint8_t t[80] = {
+		0x63, 0xda, 0x75, 0x8d, 0xe6, 0x64, 0x45, 0x64, 0xad, 0xc5, 0xf4, 0xb9, 0x3b, 0xe8, 0xac, 0xcd,
+		72, 0, 0, 0, 3, 0, 0, 0,
+		0x4a, 0xb7, 0xb3, 0x79, 0xbb, 0xac, 0x4f, 0xe4, 0xa0, 0x2f, 0x05, 0xae, 0xf3, 0x27, 0xc7, 0x82,
+		75, 0, 0, 0, 5, 0, 0, 0,
+	};
+	const uint8_t *c;
+	size_t n;
+
+	memcpy(t + 72, "VCKASKAS", 8);
+	CHECK_EQ_INT(snp_cert_table_find(t, sizeof(t), SNP_CERT_VCEK, &c, &n), 0);
+	CHECK(c == t + 72 && n == 3);
+	CHECK_EQ_INT(snp_cert_table_find(t, sizeof(t), SNP_CERT_ASK, &c, &n), 0);
+	CHECK(c == t + 75 && n == 5);
+	CHECK_EQ_INT(snp_cert_table_find(t, sizeof(t), SNP_CERT_ARK, &c, &n), -ENOENT);
+	CHECK_EQ_INT(snp_cert_table_find(t, 60, SNP_CERT_VCEK, &c, &n), -EBADMSG); /* no terminator */
+	t[44] = 6;                                                                  /* ASK past the end */
+	CHECK_EQ_INT(snp_cert_table_find(t, sizeof(t), SNP_CERT_VCEK, &c, &n), -EBADMSG);
+	CHECK_EQ_INT(snp_cert_table_find(t, 0, SNP_CERT_VCEK, &c, &n), -EINVAL);
+}
+
 static const char ZERO48[] = "000000000000000000000000000000000000000000000000"
 			     "000000000000000000000000000000000000000000000000";
 
@@ -221,6 +246,7 @@ int main(void)
 {
 	test_snp_samples();
 	test_snp_tcb();
+	test_snp_cert_table();
 	test_tdx_samples();
 	test_tdreport();
 	return unit_finish("snp-tdx-parse");
