@@ -210,8 +210,70 @@ static int workload_from_identity(char **ids, size_t n_ids, const struct json_va
 
 /* ---- TPM ---- */
 
+/* PCR 11 after userspace: systemd extends its boot phases into PCR 11 and logs each
+ * in the CEL-JSON log (content.string = the word, digest = H(word)). The log's PCR 11
+ * records must be exactly a prefix the reference lists in pcr11_phases, with honest
+ * digests, and the quoted PCR 11 must be that prefix's value (FORMAT.md "vtpm"). */
+static void check_pcr11(const struct refdoc *ref, const struct json_value *log, int quoted,
+			const uint8_t actual[SHA256_LEN], struct verdict *v)
+{
+	char words[REFDOC_TEXT_MAX] = "";
+	size_t n = 0, pos = 0;
+	int ok = 1;
+
+	for (size_t i = 0; log && json_type(log) == JSON_ARRAY && i < json_array_len(log); i++) {
+		const struct json_value *rec = json_array_at(log, i), *d;
+		const char *word = json_get_string(json_get(rec, "content"), "string"), *alg, *hex;
+		uint64_t pcr;
+		uint8_t want[SHA256_LEN], got[SHA256_LEN];
+		int w;
+
+		if (!json_get(rec, "pcr") || json_uint64(json_get(rec, "pcr"), &pcr) < 0 || pcr != 11)
+			continue;
+		d = json_get(rec, "digests");
+		alg = json_get_string(json_array_at(d, 0), "hashAlg");
+		hex = json_get_string(json_array_at(d, 0), "digest");
+		/* every listed digest is checked by the log replay; here the first sha256 */
+		for (size_t k = 0; d && k < json_array_len(d); k++)
+			if (json_get_string(json_array_at(d, k), "hashAlg") &&
+			    strcmp(json_get_string(json_array_at(d, k), "hashAlg"), "sha256") == 0) {
+				alg = "sha256";
+				hex = json_get_string(json_array_at(d, k), "digest");
+			}
+		if (!word || !alg || strcmp(alg, "sha256") != 0 || !hex || hex_decode_exact(hex, got, SHA256_LEN) < 0 ||
+		    digest_buf(DIGEST_SHA256, word, strlen(word), want) < 0 || memcmp(want, got, SHA256_LEN) != 0) {
+			ok = 0; /* an extend the log does not explain as a phase word */
+			break;
+		}
+		w = snprintf(words + pos, sizeof(words) - pos, "%s%s", n ? ":" : "", word);
+		if (w < 0 || (size_t)w >= sizeof(words) - pos) {
+			ok = 0;
+			break;
+		}
+		pos += (size_t)w;
+		n++;
+	}
+	if (!ok) {
+		line(v, "PCR11.phases", "systemd phase records", "a PCR 11 record that is not H(word)", 0);
+		return;
+	}
+	for (size_t i = 0; i < ref->n_pcr11_phases; i++) {
+		if (strcmp(ref->pcr11_phases[i].phases, words) != 0)
+			continue;
+		line(v, "PCR11.phases", "a prefix of the reference phases", words[0] ? words : "(none)", 1);
+		if (!quoted) {
+			line(v, "PCR11.sha256", "quoted value", "not quoted", 0);
+			return;
+		}
+		line_hex(v, "PCR11.sha256", ref->pcr11_phases[i].sha256, actual, SHA256_LEN);
+		return;
+	}
+	line(v, "PCR11.phases", "a prefix of the reference phases", words[0] ? words : "(none)", 0);
+}
+
 static void verify_tpm(const struct json_value *tpm, const struct refdoc *ref, const struct expected_workload *w,
-		       const struct cel_replay *log, int log_ok, const struct ev_opts *o, struct verdict *v)
+		       const struct json_value *log_json, const struct cel_replay *log, int log_ok,
+		       const struct ev_opts *o, struct verdict *v)
 {
 	const struct json_value *quote = json_get(tpm, "quote"), *pcrs256 = json_get(json_get(tpm, "pcrs"), "sha256");
 	const char *ak_pem = json_get_string(tpm, "ak_pem");
@@ -286,7 +348,9 @@ static void verify_tpm(const struct json_value *tpm, const struct refdoc *ref, c
 		char name[32];
 
 		snprintf(name, sizeof(name), "PCR%u.sha256", p);
-		if (!want)
+		if (p == 11 && want && ref->n_pcr11_phases > 0)
+			check_pcr11(ref, log_json, quoted >> 11 & 1, pcr[11], v);
+		else if (!want)
 			line(v, name, "(not in the reference)", "-", 0);
 		else if (!(quoted >> p & 1))
 			line(v, name, "quoted value", "not quoted", 0);
@@ -598,7 +662,7 @@ int cmd_verify(int argc, char **argv)
 			if (!obj || json_type(obj) != JSON_OBJECT)
 				line(&v, p ? p : "platform", "platform object", "missing", 0);
 			else if (strcmp(p, "tpm") == 0)
-				verify_tpm(obj, ref, &w, log, log_ok, &o, &v);
+				verify_tpm(obj, ref, &w, json_get(ev, "event_log"), log, log_ok, &o, &v);
 			else if (strcmp(p, "tdx") == 0)
 				verify_tdx(obj, ref, &w, log, log_ok, &o, &v);
 			else if (strcmp(p, "snp") == 0)

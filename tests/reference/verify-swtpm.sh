@@ -3,7 +3,8 @@
 #  1. the firmware part of a boot is replayed into a fresh swtpm from the events of a
 #     real reference document (tests/fuzz/corpus/fuzz-refdoc/full.json, written by
 #     `cvm-reference image` for the image built on 2026-11-23 and kept in step with
-#     reference/FORMAT.md), so PCR 4/9/11/12 hold what it predicts;
+#     reference/FORMAT.md), so PCR 4/9/11/12 hold what it predicts, and three systemd
+#     boot phases are extended into PCR 11 and logged the way systemd-pcrphase does;
 #  2. measure-agent measures a workload manifest into PCR 8 and produces evidence;
 #  3. verify passes — and fails on the right line for a wrong workload, a forged quote
 #     signature, a replayed nonce, a tampered event log and a tampered PCR value.
@@ -24,30 +25,50 @@ verify_expect() {
 }
 
 start_swtpm "$WORK/tpm"
-n=$(jq '.vtpm.events.sha256 | length' "$DOC")
-[[ $n -gt 0 && $n == $(jq '.vtpm.events.sha384 | length' "$DOC") ]] || fail "reference events"
+# firmware, stub and kernel events straight into the TPM (no log needed for them:
+# the reference predicts their PCR values)
+n=$(jq '[.vtpm.events.sha256[] | select(.type != "systemd-pcrphase")] | length' "$DOC")
+[[ $n -gt 0 ]] || fail "reference events"
 for ((i = 0; i < n; i++)); do
-	read -r pcr d256 d384 < <(jq -r --argjson i "$i" \
-		'[.vtpm.events.sha256[$i].pcr, .vtpm.events.sha256[$i].digest, .vtpm.events.sha384[$i].digest] | @tsv' "$DOC")
+	read -r pcr d256 d384 < <(jq -r --argjson i "$i" '[.vtpm.events.sha256, .vtpm.events.sha384]
+		| map(map(select(.type != "systemd-pcrphase"))) | [.[0][$i].pcr, .[0][$i].digest, .[1][$i].digest] | @tsv' "$DOC")
 	tpm2_pcrextend "$pcr:sha256=$d256,sha384=$d384"
 done
-for p in 4 9 11 12; do
+for p in 4 9 12; do
 	got=$(tpm2_pcrread "sha256:$p" | awk -F'0x' 'NF == 2 { print tolower($2) }')
 	[[ $got == $(jq -r ".vtpm.pcrs.sha256[\"$p\"]" "$DOC") ]] || fail "replayed PCR $p: $got"
 done
 ok "firmware events of the reference replayed into swtpm ($n extends)"
 
+# systemd-pcrphase, as systemd does it: extend PCR 11 with H(word) in every bank and
+# append its CEL-JSON record to the log the agent appends to afterwards
+root=$(new_root r1)
+mkdir -p "$root/run/log/systemd"
+phase() { # ROOT WORD
+	local h256 h384
+	h256=$(printf %s "$2" | sha256sum | cut -c1-64)
+	h384=$(printf %s "$2" | sha384sum | cut -c1-96)
+	tpm2_pcrextend "11:sha256=$h256,sha384=$h384"
+	printf '\x1e{"pcr":11,"digests":[{"hashAlg":"sha256","digest":"%s"},{"hashAlg":"sha384","digest":"%s"}],"content_type":"systemd","content":{"string":"%s","eventType":"phase"}}\n' \
+		"$h256" "$h384" "$2" >>"$1/run/log/systemd/tpm2-measure.log"
+}
+for w in enter-initrd leave-initrd sysinit; do phase "$root" "$w"; done
+chmod 600 "$root/run/log/systemd/tpm2-measure.log"
+got=$(tpm2_pcrread sha256:11 | awk -F'0x' 'NF == 2 { print tolower($2) }')
+[[ $got == $(jq -r '.vtpm.pcr11_phases[] | select(.phases == "enter-initrd:leave-initrd:sysinit") | .sha256' "$DOC") ]] \
+	|| fail "PCR 11 after three phases: $got"
+ok "systemd boot phases enter-initrd, leave-initrd, sysinit in PCR 11 and the log"
+
 uid=$(id -u) gid=$(id -g)
 "$PACK" manifest -o "$WORK/m.json" --name verify-test --exec /bin/true --user "$uid:$gid" >/dev/null
 "$PACK" manifest -o "$WORK/other.json" --name other-workload --exec /bin/true --user "$uid:$gid" >/dev/null
-root=$(new_root r1)
 fwcfg_manifest "$root" "$WORK/m.json"
 CVM_SYSROOT=$root "$AGENT" >/dev/null 2>&1 || fail "measure-agent launch"
 nonce=$(openssl rand -hex 32)
 CVM_SYSROOT=$root "$AGENT" evidence --nonce "$nonce" >"$WORK/ev.json" || fail "measure-agent evidence"
 
 verify_expect "valid evidence passes" 0 '^verdict: PASS' --evidence "$WORK/ev.json" --manifest "$WORK/m.json" --nonce "$nonce"
-for reg in tpm.quote-signature tpm.nonce tpm.pcr-digest PCR4.sha256 PCR9.sha256 PCR11.sha256 PCR12.sha256 PCR8.sha256 PCR8.sha256.eventlog; do
+for reg in tpm.quote-signature tpm.nonce tpm.pcr-digest PCR4.sha256 PCR9.sha256 PCR11.phases PCR11.sha256 PCR12.sha256 PCR8.sha256 PCR8.sha256.eventlog; do
 	grep -Eq "^$reg +ok " "$WORK/out" || { cat "$WORK/out"; fail "no ok line for $reg"; }
 done
 sha256=$(identity manifest_sha256 "$WORK/m.json")
@@ -66,13 +87,18 @@ jq '.tpm.quote.signature |= (.[0:-1] + (if .[-1:] == "0" then "1" else "0" end))
 verify_expect "forged signature fails on the signature" 1 '^tpm.quote-signature +FAIL ' \
 	--evidence "$WORK/forged.json" --manifest "$WORK/m.json" --nonce "$nonce"
 
-jq '.event_log[0].digests[0].digest |= (.[0:-1] + (if .[-1:] == "0" then "1" else "0" end))' "$WORK/ev.json" >"$WORK/log.json"
+jq '.event_log[-1].digests[0].digest |= (.[0:-1] + (if .[-1:] == "0" then "1" else "0" end))' "$WORK/ev.json" >"$WORK/log.json"
 verify_expect "tampered event log fails on the log replay" 1 '^PCR8.sha256.eventlog +FAIL ' \
 	--evidence "$WORK/log.json" --manifest "$WORK/m.json" --nonce "$nonce"
 
 jq '.tpm.pcrs.sha256["4"] |= (.[0:-1] + (if .[-1:] == "0" then "1" else "0" end))' "$WORK/ev.json" >"$WORK/pcr.json"
 verify_expect "tampered PCR value fails on the quote digest" 1 '^tpm.pcr-digest +FAIL ' \
 	--evidence "$WORK/pcr.json" --manifest "$WORK/m.json" --nonce "$nonce"
+
+# an extra PCR 11 record the reference does not list (a phase out of order)
+jq '.event_log |= [.[0], .[2], .[1]] + .[3:]' "$WORK/ev.json" >"$WORK/phases.json"
+verify_expect "phase records out of order fail on PCR 11" 1 '^PCR11.phases +FAIL ' \
+	--evidence "$WORK/phases.json" --manifest "$WORK/m.json" --nonce "$nonce"
 
 rc=0; "$REF" verify --reference "$DOC" --evidence "$WORK/ev.json" --manifest "$WORK/m.json" >/dev/null 2>&1 || rc=$?
 [[ $rc == 2 ]] || fail "verify without --nonce: exit $rc, expected 2 (usage)"
