@@ -35,3 +35,11 @@ tools-tree: $(TOOLS_STAMP)
 image: $(TOOLS_STAMP)
 	scripts/host-setup
 	B=$(B) CACHE=$(CACHE) INITRD=$(INITRD) image/build-image
+
+repro-check: $(TOOLS_STAMP)
+	scripts/host-setup
+	B=$(B) CACHE=$(CACHE) INITRD=$(INITRD) image/repro-check
+
+# Boot the built image; serial console on stdout (Ctrl-A X leaves QEMU).
+boot:
+	scripts/run-vm --image $(B)/cvm.raw

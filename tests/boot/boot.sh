@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Boots build/cvm.raw from its ESP (OVMF -> \EFI\BOOT\BOOTX64.EFI -> cvm-init ->
+# verity root -> systemd) with a swtpm vTPM, waits for the boot report's marker and
+# requires the VM to power off by itself afterwards.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+log=${TEST_LOGDIR:-build/test-logs}/boot-console.log
+mkdir -p "$(dirname "$log")"
+
+start=$SECONDS
+scripts/run-vm --boot-test --log "$log" --timeout "${CVM_BOOT_TIMEOUT:-600}"
+rc=$?
+echo "QEMU exit $rc after $((SECONDS - start)) s; console in $log"
+fail=0
+grep -q "cvm-init: root [0-9a-f]\{64\} verified by dm-verity" "$log" || { echo "no cvm-init verity line"; fail=1; }
+grep -q "cvm-boot: ready" "$log" || { echo "no boot marker"; fail=1; }
+grep -q "pcr-sha256 4 [0-9a-f]\{64\}" "$log" || { echo "no PCR report"; fail=1; }
+grep -q "reboot: Power down" "$log" || { echo "the VM did not power off by itself"; fail=1; }
+((rc == 0)) || { echo "QEMU did not exit cleanly (timeout?)"; fail=1; }
+grep -E "cvm-init:|cvm-boot: ready" "$log"
+exit $fail

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Reproducibility: a second build from scratch, in another directory, must give the
+# same bytes for every artifact of the build under test (build/).
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+B=${B:-build}
+[[ -f $B/SHA256SUMS ]] || { echo "no $B/SHA256SUMS: run make image first"; exit 1; }
+REPRO_REUSE_A=1 IMAGE_SRC=${IMAGE_SRC:-head} B=$B image/repro-check "$B" "$B/repro/b"
