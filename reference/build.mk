@@ -12,3 +12,4 @@ $(call objs,$(REFERENCE_SRCS)): CPPFLAGS += -Ireference
 # Unit test of the evidence verifiers (tests/unit/test-evidence-verify.c).
 UNIT_SRCS_test-evidence-verify := reference/x509.c reference/evidence.c reference/verify-snp.c \
 	reference/verify-tdx.c reference/verify-tpm.c
+$(B)/tests/unit/test-evidence-verify: $(UNIT_SRCS_test-evidence-verify) reference/evidence.h

