@@ -249,6 +249,46 @@ out:
 	return hash;
 }
 
+/* PCR values of the quoted bank replayed from a firmware log alone: PCRs the log
+ * never extends keep their reset value — zero, except PCR 17..22, which a PC Client
+ * TPM resets to all ones (PC Client Platform TPM Profile, "PCR reset values"). */
+static int pcrs_from_log(const char *path, const struct tpm_attest *a, struct pcr_file *ret)
+{
+	struct tcg_replay *rp = malloc(sizeof(*rp));
+	struct pcr_file pf = { 0 };
+	enum digest_alg want;
+	uint8_t *log = NULL;
+	size_t len, bank = SIZE_MAX;
+	int r;
+
+	if (!rp)
+		return -ENOMEM;
+	r = a->n_banks == 1 ? digest_from_tpm_alg(a->banks[0].hash, &want) : -EOPNOTSUPP;
+	if (r == 0)
+		r = file_read_all(path, TCG_LOG_MAX_SIZE, &log, &len);
+	if (r == 0)
+		r = tcg_log_replay(log, len, TCG_LOG_AUTO, rp);
+	for (size_t i = 0; r == 0 && i < rp->n_banks; i++)
+		if (rp->bank_alg[i] == want)
+			bank = i;
+	if (r == 0 && bank == SIZE_MAX)
+		r = -ENOENT;
+	if (r == 0) {
+		pf.alg = want;
+		pf.have = 0xFFFFFF;
+		for (unsigned p = 0; p < TCG_NUM_PCRS; p++) {
+			if (rp->extended[bank] >> p & 1)
+				memcpy(pf.v[p], rp->reg[bank][p], digest_len(want));
+			else
+				memset(pf.v[p], p >= 17 && p <= 22 ? 0xFF : 0, digest_len(want));
+		}
+		*ret = pf;
+	}
+	free(log);
+	free(rp);
+	return r;
+}
+
 static void check_pcrs(const struct tpm_attest *a, uint16_t sig_hash, const struct ev_opts *o, struct checks *c)
 {
 	struct pcr_file pf;
@@ -257,15 +297,14 @@ static void check_pcrs(const struct tpm_attest *a, uint16_t sig_hash, const stru
 	uint8_t d[DIGEST_MAX];
 	int r;
 
-	if (!o->pcrs) {
-		check_skip(c, "pcr-digest", "no PCR values given (--pcrs FILE)");
-		if (o->eventlog)
-			check_skip(c, "eventlog", "needs --pcrs to compare against");
+	if (!o->pcrs && !o->eventlog) {
+		check_skip(c, "pcr-digest", "no PCR values given (--pcrs FILE or --eventlog FILE)");
 		return;
 	}
-	r = pcr_file_load(o->pcrs, &pf);
+	r = o->pcrs ? pcr_file_load(o->pcrs, &pf) : pcrs_from_log(o->eventlog, a, &pf);
 	if (r < 0) {
-		check_fail(c, "pcr-digest", "%s: unreadable PCR values (%s)", o->pcrs, strerror(-r));
+		check_fail(c, "pcr-digest", "%s: %s (%s)", o->pcrs ? o->pcrs : o->eventlog,
+			   o->pcrs ? "unreadable PCR values" : "cannot replay", strerror(-r));
 		return;
 	}
 	/* The digest's hash is the signing scheme's; without a verified signature fall
@@ -309,7 +348,7 @@ static void check_pcrs(const struct tpm_attest *a, uint16_t sig_hash, const stru
 	      a->pcr_digest_len == digest_len(dalg) && memcmp(d, a->pcr_digest, a->pcr_digest_len) == 0 ?
 		      "equals" : "differs from");
 
-	if (o->eventlog) {
+	if (o->eventlog && o->pcrs) {
 		struct tcg_replay *rp = malloc(sizeof(*rp));
 		uint8_t *log = NULL;
 		size_t len, bank = SIZE_MAX;

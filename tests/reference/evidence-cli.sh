@@ -100,6 +100,11 @@ rc "TPM quote, replayed (wrong) nonce" 1 evidence verify "$P/quote_sha256.attest
 grep -q '^FAIL  tpm.nonce' "$work/out" || bad "nonce not named"
 rc "TPM quote, signature of another quote" 1 evidence verify "$P/quote_sha256.attest" --cert "$P/ak_pub.pem" --signature "$P/quote_sha1.sig"
 grep -q '^FAIL  tpm.quote-signature' "$work/out" || bad "signature not named"
+W=$E/tpm/02-gce-windows-vtpm-sha1
+rc "TPM quote explained by the firmware log alone" 0 evidence verify "$W/quote_sha1.attest" --cert "$W/ak_pub.tpmt" --signature "$W/quote_sha1.sig" --eventlog "$W/binary_bios_measurements"
+# the GCE quote also covers PCR 10 (IMA), which the firmware log does not explain
+rc "TPM quote not explained by the firmware log" 1 evidence verify "$P/quote_sha1.attest" --cert "$P/ak_pub.tpmt" --signature "$P/quote_sha1.sig" --eventlog "$P/binary_bios_measurements"
+grep -q '^FAIL  tpm.pcr-digest' "$work/out" || bad "pcr-digest not named"
 rc "usage: no file" 2 evidence verify
 rc "usage: bad --at" 2 evidence verify "$P/quote_sha256.attest" --at yesterday
 rc "unreadable evidence" 3 evidence verify "$work/nonexistent"
