@@ -82,7 +82,12 @@ if [[ -f $snp_fw && -f $build/cvm.vmlinuz && -f $build/cvm.initrd && -f $build/c
 	variant snp
 	cp "$build/cvm.vmlinuz" "$build/cvm.initrd" "$build/cvm.cmdline" "$tmp/snp/"
 	"$ref" image "$tmp/snp" --ovmf-snp "$snp_fw" --vcpus 1,4 -o "$tmp/snp1.json"
-	printf ' x' >>"$tmp/snp/cvm.cmdline"
+	# The document's entry equals the standalone `snp` subcommand for the same launch.
+	one=$("$ref" snp --ovmf "$snp_fw" --kernel "$build/cvm.vmlinuz" --initrd "$build/cvm.initrd" \
+		--cmdline-file "$build/cvm.cmdline" --vcpus 4 --vcpu-type EPYC-v4)
+	[[ $one == "$(jq -r '.snp.measurements[] | select(.vcpus == 4) | .value' "$tmp/snp1.json")" ]] &&
+		pass "SNP digest (4 vCPUs) equals cvm-reference snp" || bad "SNP digest differs from cvm-reference snp ($one)"
+	{ tr -d '\0' <"$build/cvm.cmdline"; printf ' x'; } >"$tmp/snp/cvm.cmdline"
 	"$ref" image "$tmp/snp" --ovmf-snp "$snp_fw" --vcpus 1,4 -o "$tmp/snp2.json"
 	a=$(jq -r '.snp.measurements[].value' "$tmp/snp1.json" | sort -u | wc -l)
 	if [[ $a == 2 ]] && [[ -z $(comm -12 <(jq -r '.snp.measurements[].value' "$tmp/snp1.json" | sort) \
