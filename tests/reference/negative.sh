@@ -18,6 +18,17 @@ bad() { echo "FAIL $*"; fail=1; }
 mkdir "$tmp/base"
 cp "$build/cvm.efi" "$build/cvm.raw" "$tmp/base/"
 "$ref" image "$tmp/base" -o "$tmp/base.json"
+# Deterministic: the same inputs give the same bytes (the document is signed).
+"$ref" image "$tmp/base" -o "$tmp/base2.json"
+cmp -s "$tmp/base.json" "$tmp/base2.json" && pass "two runs give identical documents" || bad "documents differ between runs"
+# The document describes the disk: the UKI in the disk's ESP is cvm.efi.
+esp_start=$(sfdisk -d "$build/cvm.raw" | awk '/C12A7328-F81F-11D2-BA4B-00A0C93EC93B/ { sub(",", "", $4); print $4 }')
+if [[ -n $esp_start ]] && MTOOLS_SKIP_CHECK=1 mcopy -n -i "$build/cvm.raw@@$((esp_start * 512))" ::/EFI/BOOT/BOOTX64.EFI "$tmp/esp-uki.efi" 2>/dev/null &&
+	cmp -s "$tmp/esp-uki.efi" "$build/cvm.efi"; then
+	pass "\\EFI\\BOOT\\BOOTX64.EFI in the disk's ESP is cvm.efi"
+else
+	bad "the disk's \\EFI\\BOOT\\BOOTX64.EFI is not cvm.efi"
+fi
 
 pcr() { jq -r ".vtpm.pcrs.sha256[\"$2\"]" "$1"; }
 # expect_changed DOC "CHANGED PCRS" WHAT: listed PCRs differ from base, the others not.
