@@ -63,6 +63,8 @@ void tpm_quote_free(struct tpm_quote *q);
 bool tdx_present(void);
 int tdx_extend_rtmr3(const uint8_t digest[SHA384_LEN]);
 int tdx_read_mrconfigid(uint8_t ret[SHA384_LEN]);
+/* RTMR3 through sysfs (Linux >= 6.16); -ENOENT on kernels without tsm-mr. */
+int tdx_read_rtmr3(uint8_t ret[SHA384_LEN]);
 
 /* ---- tsm.c: configfs-tsm reports */
 bool tsm_available(void);

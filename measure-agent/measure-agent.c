@@ -328,6 +328,23 @@ static int cmd_launch(void)
 	}
 	cel_log_unlock(lfd);
 
+	/* Like PCR 8 below: RTMR3 must now be exactly SHA-384(0^48 || SHA-384(M)); any
+	 * other value means someone extended it before us. (Kernels with only the legacy
+	 * ioctl cannot read RTMRs back; -ENOENT skips the check there.) */
+	if (tdx) {
+		uint8_t got[SHA384_LEN];
+		char hex[2 * SHA384_LEN + 1];
+
+		r = tdx_read_rtmr3(got);
+		if (r < 0 && r != -ENOENT)
+			fatal("reading back RTMR3", r);
+		if (r == 0 && memcmp(got, id.rtmr3, SHA384_LEN) != 0) {
+			hex_encode(got, SHA384_LEN, hex);
+			agent_set_detail("RTMR3 holds %s, not SHA-384(0 || SHA-384(manifest)): RTMR3 was extended by someone else", hex);
+			fatal("RTMR3 read-back", -EBADMSG);
+		}
+	}
+
 	/* PCR 8 must now be exactly H(0 || H(M)) in every bank: anything else means
 	 * someone extended it before us and the verifier's replay would not match. */
 	if (tpm) {

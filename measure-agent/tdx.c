@@ -90,6 +90,31 @@ int tdx_extend_rtmr3(const uint8_t digest[SHA384_LEN])
 	return 0;
 }
 
+int tdx_read_rtmr3(uint8_t ret[SHA384_LEN])
+{
+	char p[PATH_MAX];
+	uint8_t *buf;
+	size_t len;
+	int r;
+
+	/* LIVE register: the kernel refreshes it through TDG.MR.REPORT after a write
+	 * (tsm-mr.c tm_digest_read), so this is the value after our extend. */
+	r = file_read_all(sysroot_path(TDX_SYSFS "/measurements/rtmr3:sha384", p), 4096, &buf, &len);
+	if (r < 0) {
+		if (r != -ENOENT)
+			agent_set_detail("%s: %s", p, strerror(-r));
+		return r;
+	}
+	if (len != SHA384_LEN) {
+		free(buf);
+		agent_set_detail("%s: %zu bytes, expected 48", p, len);
+		return -EBADMSG;
+	}
+	memcpy(ret, buf, SHA384_LEN);
+	free(buf);
+	return 0;
+}
+
 int tdx_read_mrconfigid(uint8_t ret[SHA384_LEN])
 {
 	struct tdx_report_req req = {0};

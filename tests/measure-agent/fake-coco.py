@@ -4,10 +4,12 @@ measure-agent tests on a host without that hardware (notes/interfaces.md §1–3
 
   setup ROOT tdx|snp       create the sysfs/configfs/dev files (FIFOs where the kernel
                            acts on a write or generates on a read)
-  serve-rtmr ROOT OUT      serve ONE open of measurements/rtmr3:sha384 like tsm-mr's
+  serve-rtmr ROOT OUT [START_HEX]
+                           serve ONE open of measurements/rtmr3:sha384 like tsm-mr's
                            tm_digest_write: exactly one write() of exactly 48 bytes at
                            offset 0, else EINVAL (recorded in OUT); OUT gets the new
-                           RTMR3 = SHA-384(0^48 || data) as hex
+                           RTMR3 = SHA-384(START || data) as hex (START: 0^48 unless
+                           given), then one read returns the new raw 48 bytes
   serve-tsm ROOT PROVIDER TEMPLATE [HOST_DATA_HEX] OUT
                            serve ONE report request on the configfs-tsm instance
                            cvmforge-measure-agent the way report.c does: generation
@@ -64,13 +66,20 @@ def read_one_write(path):
     os.close(fd)
     return chunks
 
-def serve_rtmr(root, out):
-    chunks = read_one_write(os.path.join(root, TDX, "measurements/rtmr3:sha384"))
+def serve_rtmr(root, out, start_hex=None):
+    path = os.path.join(root, TDX, "measurements/rtmr3:sha384")
+    old = bytes.fromhex(start_hex) if start_hex else bytes(48)
+    chunks = read_one_write(path)
     with open(out, "w") as f:
         if len(chunks) != 1 or len(chunks[0]) != 48:
             f.write("EINVAL %s\n" % [len(c) for c in chunks])   # what tm_digest_write returns
-        else:
-            f.write(hashlib.sha384(bytes(48) + chunks[0]).hexdigest() + "\n")
+            return
+        new = hashlib.sha384(old + chunks[0]).digest()
+        f.write(new.hex() + "\n")
+    # a LIVE register reads back its new value (raw 48 bytes)
+    fd = os.open(path, os.O_WRONLY)
+    os.write(fd, new)
+    os.close(fd)
 
 def serve_tsm(root, provider, template, host_data, out):
     d = os.path.join(root, TSM)
@@ -107,7 +116,7 @@ cmd = sys.argv[1]
 if cmd == "setup":
     setup(sys.argv[2], sys.argv[3])
 elif cmd == "serve-rtmr":
-    serve_rtmr(sys.argv[2], sys.argv[3])
+    serve_rtmr(sys.argv[2], sys.argv[3], sys.argv[4] if len(sys.argv) > 4 else None)
 elif cmd == "serve-tsm":
     if len(sys.argv) == 7:
         serve_tsm(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6])

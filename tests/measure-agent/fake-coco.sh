@@ -40,7 +40,7 @@ grep -qx cvm-marker-ok <<<"$out" && grep -q "measured: RTMR3" <<<"$out" || fail 
 [[ $(cat "$WORK/rtmr.out") == "$rtmr3" ]] || fail "RTMR3 $(cat "$WORK/rtmr.out") != predicted $rtmr3"
 jq --seq -s -e --arg d "$sha384" 'length == 1 and .[0].rtmr == 3 and .[0].digests == [{"hashAlg":"sha384","digest":$d}]' \
 	<"$r/run/log/systemd/tpm2-measure.log" >/dev/null || fail "RTMR3 CEL record"
-ok "TDX: one 48-byte write to rtmr3:sha384, RTMR3 = prediction, CEL record"
+ok "TDX: one 48-byte write to rtmr3:sha384, RTMR3 = prediction (also read back), CEL record"
 
 # evidence: TD quote from configfs-tsm with REPORTDATA = nonce, zero-padded to 64
 nonce=$(openssl rand -hex 20)
@@ -52,6 +52,15 @@ got=$(jq -r .tdx.quote "$WORK/ev-tdx.json" | base64 -d | tail -c +569 | head -c 
 [[ $got == "$nonce$(printf '%0*d' $((128 - ${#nonce})) 0)" ]] || fail "TDX REPORTDATA $got"
 grep -q "^ok $nonce" "$WORK/tsm.out" || fail "configfs-tsm exchange: $(cat "$WORK/tsm.out")"
 ok "TDX evidence: quote via configfs-tsm, REPORTDATA = nonce || 0…"
+
+# RTMR3 already extended by someone else: the read-back after our extend shows it
+r=$(new_root tdx-pre); python3 "$FAKE" setup "$r" tdx; fwcfg_manifest "$r" "$WORK/m.json"
+bg python3 "$FAKE" serve-rtmr "$r" "$WORK/rtmr-pre.out" "$(openssl rand -hex 48)"
+run_agent "$r"; reap
+((rc == 1)) && grep -q "FATAL: RTMR3 read-back: RTMR3 holds [0-9a-f]*, not SHA-384(0 || SHA-384(manifest))" <<<"$out" \
+	|| fail "pre-extended RTMR3: $out"
+grep -q cvm-marker-ok <<<"$out" && fail "workload ran"
+ok "TDX: RTMR3 extended before the agent is detected by the read-back"
 
 # MRCONFIGID = SHA-384(M): accepted
 r=$(new_root tdx-bound); python3 "$FAKE" setup "$r" tdx; fwcfg_manifest "$r" "$WORK/m.json"
