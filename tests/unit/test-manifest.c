@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "hex.h"
 #include "manifest.h"
 #include "unit.h"
 #include "workload_identity.h"
@@ -153,8 +154,42 @@ static void test_refused(void)
 	}
 }
 
+/* Known answers for the measurement chain the agent performs on M, computed
+ * independently with Python hashlib:
+ *   d = H(M); PCR = H(0^n || d); a second (forbidden) extend would give H(PCR || d). */
+static void test_identity_kat(void)
+{
+	static const char m[] = "{\"version\":1}";
+	struct workload_identity id;
+	uint8_t reg[SHA384_LEN];
+	char hex[2 * SHA384_LEN + 1];
+
+	CHECK_EQ_INT(workload_identity((const uint8_t *)m, strlen(m), &id), 0);
+	hex_encode(id.sha256, SHA256_LEN, hex);
+	CHECK_EQ_STR(hex, "2430f1a2ad2982d0067885488a4c89e21ad1d7c83b115ba8f1b20acc88dfaea8");
+	hex_encode(id.pcr8_sha256, SHA256_LEN, hex);
+	CHECK_EQ_STR(hex, "f1d4db3ce28a26e23fc25f8608f5def88db7eb5531a36707bc54f9790c6a1f58");
+	hex_encode(id.sha384, SHA384_LEN, hex);
+	CHECK_EQ_STR(hex, "8969d9854acbc2996dce4a3a176a58ce93a09ebadd0633e1032d5a9217facfefda48fb1f5d4b84f361a7ed0ead798d52");
+	hex_encode(id.pcr8_sha384, SHA384_LEN, hex);
+	CHECK_EQ_STR(hex, "881872cd08ff49183808b14907f8322fe41e3546ce51e0e02659f92f02457c223244bbdbb65f7334e5f9b51152173c91");
+	CHECK_MEM(id.rtmr3, id.pcr8_sha384, SHA384_LEN);
+	CHECK_MEM(id.host_data, id.sha256, SHA256_LEN);
+	CHECK_MEM(id.mrconfigid, id.sha384, SHA384_LEN);
+
+	memcpy(reg, id.pcr8_sha256, SHA256_LEN);
+	CHECK_EQ_INT(digest_extend(DIGEST_SHA256, reg, id.sha256), 0);
+	hex_encode(reg, SHA256_LEN, hex);
+	CHECK_EQ_STR(hex, "dd5e917de863c5f703fae4b7d57ac547e6552bb10da728f1ef08e6e098697079");
+	memcpy(reg, id.pcr8_sha384, SHA384_LEN);
+	CHECK_EQ_INT(digest_extend(DIGEST_SHA384, reg, id.sha384), 0);
+	hex_encode(reg, SHA384_LEN, hex);
+	CHECK_EQ_STR(hex, "60a81082fdb226a1605bb79b690679f114714d7d02d5b67fc00f7f9994c8b15c571dbbc96cad32c146f891f4dec928b4");
+}
+
 int main(void)
 {
+	test_identity_kat();
 	test_valid();
 	test_minimal();
 	test_refused();
