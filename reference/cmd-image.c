@@ -818,7 +818,7 @@ int cmd_image(int argc, char **argv)
 			ret = EXIT_INTERNAL;
 			goto out;
 		}
-		ret = sign_document_file(o.output, (const uint8_t *)doc, doc_len, o.key, sig);
+		ret = sign_document_file((const uint8_t *)doc, doc_len, o.key, sig);
 	}
 out:
 	if (threaded)

@@ -27,8 +27,7 @@ static int exit_for_key_error(const char *path, int r)
 	return r == -EIO ? EXIT_INTERNAL : EXIT_INPUT;
 }
 
-int sign_document_file(const char *doc, const uint8_t *bytes, size_t len, const char *key,
-		       const char *sig_path)
+int sign_document_file(const uint8_t *bytes, size_t len, const char *key, const char *sig_path)
 {
 	uint8_t sig[DOCSIG_MAX];
 	size_t n = 0;
@@ -50,7 +49,6 @@ int sign_document_file(const char *doc, const uint8_t *bytes, size_t len, const 
 			(void)remove(tmp);
 		return EXIT_INTERNAL;
 	}
-	(void)doc;
 	return EXIT_OK;
 }
 
@@ -91,7 +89,7 @@ int cmd_sign(int argc, char **argv)
 		fprintf(stderr, "cvm-reference: %s: %s\n", argv[optind], strerror(-r));
 		return EXIT_INPUT;
 	}
-	r = sign_document_file(argv[optind], buf, len, key, out);
+	r = sign_document_file(buf, len, key, out);
 	free(buf);
 	return r;
 }

@@ -6,7 +6,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-int sign_document_file(const char *doc, const uint8_t *bytes, size_t len, const char *key,
-		       const char *sig_path);
+int sign_document_file(const uint8_t *bytes, size_t len, const char *key, const char *sig_path);
 
 #endif

@@ -58,4 +58,15 @@ openssl dgst -sha256 -sign "$tmp/rsa.key" -out "$tmp/rsa.sig" "$doc"
 expect 3 "an RSA public key is refused for verifying" "$ref" verify-signature --pubkey "$tmp/rsa.pub" "$doc" "$tmp/rsa.sig"
 expect 3 "a missing signature file" "$ref" verify-signature --pubkey "$tmp/ed.pub" "$doc" "$tmp/none.sig"
 expect 2 "sign without a key" env -u CVMFORGE_SIGNING_KEY "$ref" sign "$doc"
+
+# `image` signs what it writes when a key is configured (as make image does).
+build=${BUILD_DIR:-build}
+if [[ -f $build/cvm.efi && -f $build/cvm.raw ]]; then
+	mkdir "$tmp/img"; ln -s "$(realpath "$build/cvm.efi")" "$(realpath "$build/cvm.raw")" "$tmp/img/"
+	expect 0 "image with CVMFORGE_SIGNING_KEY" env CVMFORGE_SIGNING_KEY="$tmp/p384.key" "$ref" image "$tmp/img" -o "$tmp/ref.json"
+	expect 0 "openssl verifies the image document's signature" \
+		openssl dgst -sha384 -verify "$tmp/p384.pub" -signature "$tmp/ref.json.sig" "$tmp/ref.json"
+else
+	echo "note: no $build/cvm.{efi,raw}, image signing not checked"
+fi
 exit $fail
