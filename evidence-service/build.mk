@@ -1,0 +1,23 @@
+# evidence-service/: the node's evidence endpoint (TCP and vsock port 7000). systemd
+# accepts the connection; cvm-evidence-serve reads the nonce and becomes
+# `measure-agent evidence`. Installed into the image by `make install-image`.
+EVIDENCE_SERVE_SRCS := evidence-service/cvm-evidence-serve.c
+PROGRAMS += $(B)/bin/cvm-evidence-serve
+
+$(B)/bin/cvm-evidence-serve: $(call objs,$(EVIDENCE_SERVE_SRCS))
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+
+# The units are enabled by static symlinks in /usr/lib (the image's presets disable
+# everything not listed, and presets only act on /etc).
+EVIDENCE_UNITS := cvm-evidence.socket cvm-evidence@.service cvm-evidence-vsock.socket cvm-evidence-vsock@.service
+.PHONY: install-image install-evidence-service
+install-image: install-evidence-service
+install-evidence-service: $(B)/bin/cvm-evidence-serve
+	install -D -m 0755 $< $(DESTDIR)/usr/lib/cvmforge/cvm-evidence-serve
+	for u in $(EVIDENCE_UNITS); do \
+		install -D -m 0644 evidence-service/$$u $(DESTDIR)/usr/lib/systemd/system/$$u || exit 1; \
+	done
+	mkdir -p $(DESTDIR)/usr/lib/systemd/system/sockets.target.wants
+	ln -sfn ../cvm-evidence.socket $(DESTDIR)/usr/lib/systemd/system/sockets.target.wants/cvm-evidence.socket
+	ln -sfn ../cvm-evidence-vsock.socket $(DESTDIR)/usr/lib/systemd/system/sockets.target.wants/cvm-evidence-vsock.socket

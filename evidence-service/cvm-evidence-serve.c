@@ -1,0 +1,117 @@
+/* cvm-evidence-serve: the evidence endpoint of a shell-less node (one connection).
+ *
+ * The node has no shell and no login, so the customer needs a way to ask the running
+ * VM for fresh evidence. systemd listens (cvm-evidence.socket: TCP port 7000;
+ * cvm-evidence-vsock.socket: AF_VSOCK port 7000) and starts this program once per
+ * connection with the connection as stdin and stdout (Accept=yes). The protocol:
+ *
+ *     client → node:  the nonce as 2..128 hex digits, then "\n"        (≤ 130 bytes)
+ *     node → client:  the evidence document of `measure-agent evidence --nonce HEX`
+ *                     (measure-agent/EVIDENCE.md), then the node closes
+ *
+ * On a malformed request the node answers one line "cvm-evidence: error: …" and
+ * closes. Nothing in the request is trusted beyond "a nonce": it is validated here,
+ * and it only becomes the TPM qualifying data / REPORT_DATA, so a client can learn
+ * nothing it could not learn with another nonce. The evidence itself is public by
+ * design (it proves, it does not authorise); it carries no secret.
+ *
+ * The program validates and then *becomes* measure-agent (execv, no shell), so the
+ * document on the wire is exactly the agent's, byte for byte.
+ *
+ * Exit codes: 2 bad request, 1 system-call failure (exec or read); otherwise the
+ * agent's. */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef MEASURE_AGENT
+#define MEASURE_AGENT "/usr/bin/measure-agent"
+#endif
+#define NONCE_HEX_MAX 128 /* 64 bytes: the width of TDX REPORTDATA / SNP REPORT_DATA */
+#define REQUEST_MAX (NONCE_HEX_MAX + 2)
+#define REQUEST_TIMEOUT_MS 10000
+
+static int reply_error(const char *msg)
+{
+	dprintf(STDOUT_FILENO, "cvm-evidence: error: %s\n", msg);
+	fprintf(stderr, "cvm-evidence-serve: refused request: %s\n", msg);
+	return 2;
+}
+
+/* Read one request line from fd into buf (NUL-terminated, without "\r\n"). Returns
+ * its length, -ETIMEDOUT, -EMSGSIZE (no newline within REQUEST_MAX bytes), -ENODATA
+ * (peer closed first) or -errno. Reads byte-wise on purpose: whatever follows the
+ * newline is left unread, and a request is at most 130 bytes. */
+static int read_request(int fd, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		int r = poll(&p, 1, REQUEST_TIMEOUT_MS);
+		ssize_t k;
+		char c;
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			return -ETIMEDOUT;
+		k = read(fd, &c, 1);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -errno;
+		if (k == 0)
+			return -ENODATA;
+		if (c == '\n')
+			break;
+		if (n + 1 >= size)
+			return -EMSGSIZE;
+		buf[n++] = c;
+	}
+	if (n && buf[n - 1] == '\r')
+		n--;
+	buf[n] = '\0';
+	return (int)n;
+}
+
+/* 2..NONCE_HEX_MAX hex digits, even count: the agent's own rule (EVIDENCE.md), checked
+ * here too so that a bad request never reaches the TPM. */
+static int nonce_valid(const char *s, size_t n)
+{
+	if (n < 2 || n > NONCE_HEX_MAX || n % 2)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!strchr("0123456789abcdefABCDEF", s[i]) || !s[i])
+			return 0;
+	return 1;
+}
+
+int main(void)
+{
+	char req[REQUEST_MAX + 1];
+	int n = read_request(STDIN_FILENO, req, sizeof(req));
+
+	if (n == -ETIMEDOUT)
+		return reply_error("no request within 10 s");
+	if (n == -EMSGSIZE)
+		return reply_error("request longer than 128 hex digits");
+	if (n == -ENODATA)
+		return 2; /* the client went away: nobody to answer */
+	if (n < 0) {
+		fprintf(stderr, "cvm-evidence-serve: reading the request: %s\n", strerror(-n));
+		return 1;
+	}
+	if (!nonce_valid(req, (size_t)n))
+		return reply_error("expected a nonce of 2..128 hex digits (1..64 bytes) and a newline");
+
+	char *const argv[] = { (char *)"measure-agent", (char *)"evidence", (char *)"--nonce", req, NULL };
+	execv(MEASURE_AGENT, argv);
+	fprintf(stderr, "cvm-evidence-serve: exec %s: %s\n", MEASURE_AGENT, strerror(errno));
+	dprintf(STDOUT_FILENO, "cvm-evidence: error: evidence service unavailable\n");
+	return 1;
+}
