@@ -177,7 +177,7 @@ int wldisk_read_manifest(int fd, const struct wldisk *d, uint8_t **ret_buf, size
 	int r;
 
 	if (d->manifest.size == 0 || d->manifest.size > max)
-		return -EFBIG;
+		return -E2BIG;
 	buf = malloc(d->manifest.size);
 	if (!buf)
 		return -ENOMEM;

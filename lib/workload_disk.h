@@ -49,7 +49,8 @@ struct wldisk {
 int wldisk_find(int fd, uint64_t size, struct wldisk *ret);
 
 /* Reads and parses the manifest record of a found disk into a fresh buffer holding
- * exactly M. Returns 0, -EBADMSG, -EFBIG or -errno. */
+ * exactly M. Returns 0, -EBADMSG, -EFBIG (L over 64 KiB), -E2BIG (the partition is
+ * larger than any valid record needs: not read at all) or -errno. */
 int wldisk_read_manifest(int fd, const struct wldisk *d, uint8_t **ret_buf, size_t *ret_len);
 
 #endif

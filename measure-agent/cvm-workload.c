@@ -374,6 +374,7 @@ static int identity_cmd(const char *path, int json)
 	if (r < 0)
 		die(EXIT_INPUT, "%s: %s", path,
 		    r == -EFBIG ? "manifest larger than 64 KiB" :
+		    r == -E2BIG ? "manifest partition larger than 64 KiB + 16" :
 		    r == -EBADMSG ? "not a valid workload disk (GPT, partitions or manifest record)" : strerror(-r));
 	if (manifest_parse(m, mlen, &man, &err) < 0)
 		die(EXIT_INPUT, "%s: manifest refused: %s", path, err ? err : "invalid");

@@ -73,6 +73,7 @@ static int try_disk(const char *name, struct found_manifest *fm, bool *found)
 	if (r < 0) {
 		agent_set_detail("%s: manifest partition: %s", dev,
 				 r == -EFBIG ? "manifest larger than 64 KiB" :
+				 r == -E2BIG ? "partition larger than a manifest record can be (64 KiB + 16)" :
 				 r == -EBADMSG ? "not a valid manifest record" : strerror(-r));
 		return r;
 	}
