@@ -13,3 +13,7 @@ $(call objs,$(REFERENCE_SRCS)): CPPFLAGS += -Ireference
 UNIT_SRCS_test-evidence-verify := reference/x509.c reference/evidence.c reference/verify-snp.c \
 	reference/verify-tdx.c reference/verify-tpm.c
 $(B)/tests/unit/test-evidence-verify: $(UNIT_SRCS_test-evidence-verify) reference/evidence.h
+
+# Fuzz harness over the verifiers (tests/fuzz/fuzz-evidence-verify.c).
+FUZZ_SRCS_fuzz-evidence-verify := $(UNIT_SRCS_test-evidence-verify)
+$(B)/tests/fuzz/fuzz-evidence-verify: $(FUZZ_SRCS_fuzz-evidence-verify) reference/evidence.h

@@ -96,7 +96,7 @@ static int collateral_scan(const char *dir, struct collateral *col)
 /* The exact text of a top-level member's value: Intel signs the bytes of the
  * "tcbInfo" / "enclaveIdentity" object as they appear in the response. The text has
  * already been accepted by json_parse, so only strings and nesting need tracking. */
-static int json_member_span(const char *t, size_t n, const char *key, size_t *ret_start, size_t *ret_end)
+int json_member_span(const char *t, size_t n, const char *key, size_t *ret_start, size_t *ret_end)
 {
 	size_t i = 0, klen = strlen(key);
 	int depth = 0;
