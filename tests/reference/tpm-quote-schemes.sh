@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# `cvm-reference evidence verify` on TPM2 quotes made by a real TPM (swtpm) through
+# tpm2-tools — an implementation independent of ours — for every signature scheme
+# the verifier accepts: RSASSA and RSA-PSS (RSA-2048 AK) and ECDSA (P-256 AK), with
+# the AK given as TPM2B_PUBLIC and as PEM, the PCR values as tpm2_pcrread text, and
+# the nonce. Then a flipped bit in the attest, the signature, a PCR value and the
+# nonce each fail on the right check.
+source "$(dirname "$0")/../measure-agent/lib.sh"
+need swtpm swtpm_setup tpm2_createek tpm2_createak tpm2_quote tpm2_pcrextend tpm2_pcrread
+REF=$B/bin/cvm-reference
+[[ -x $REF ]] || fail "build first: make $REF"
+
+start_swtpm "$WORK/tpm"
+tpm2_pcrextend "4:sha256=$(printf a | sha256sum | cut -c1-64)" \
+	"7:sha256=$(printf b | sha256sum | cut -c1-64)"
+# swtpm is used without a resource manager: flush transient objects and sessions
+# after every tool so the TPM's few object slots do not run out
+flush() { tpm2_flushcontext -t; tpm2_flushcontext -s; }
+tpm2_createek -c "$WORK/ek.ctx" -G rsa -u "$WORK/ek.pub" >/dev/null
+flush
+# "N HEX" lines of the sha256 bank, the format --pcrs reads
+tpm2_pcrread sha256:0,4,7,23 | awk -F'[: ]+' '/0x/ { print $2, tolower(substr($3, 3)) }' >"$WORK/pcrs.txt"
+[[ $(wc -l <"$WORK/pcrs.txt") == 4 ]] || fail "pcrread: $(cat "$WORK/pcrs.txt")"
+
+# expect NAME WANT_RC CHECK ARGS…
+expect() {
+	local name=$1 want=$2 check=$3 rc=0; shift 3
+	"$REF" evidence verify "$@" >"$WORK/out" 2>&1 || rc=$?
+	[[ $rc == "$want" ]] || { cat "$WORK/out"; fail "$name: exit $rc, expected $want"; }
+	[[ -z $check ]] || grep -Eq "^FAIL +tpm\.$check" "$WORK/out" || { cat "$WORK/out"; fail "$name: $check not named"; }
+	ok "$name"
+}
+flip() { # FILE OFFSET → FILE.flip
+	python3 - "$1" "$2" <<'PY'
+import sys
+b = bytearray(open(sys.argv[1], "rb").read()); i = int(sys.argv[2]) % len(b)
+b[i] ^= 0x01; open(sys.argv[1] + ".flip", "wb").write(b)
+PY
+}
+
+for scheme in rsa:rsassa rsa:rsapss ecc:ecdsa; do
+	alg=${scheme%:*} sig=${scheme#*:}
+	d=$WORK/$sig
+	mkdir -p "$d"
+	tpm2_createak -C "$WORK/ek.ctx" -c "$d/ak.ctx" -G "$alg" -g sha256 -s "$sig" \
+		-u "$d/ak.pub" -f pem -n "$d/ak.name" >/dev/null
+	mv "$d/ak.pub" "$d/ak.pem"
+	flush
+	nonce=$(openssl rand -hex 20)
+	tpm2_quote -c "$d/ak.ctx" -l sha256:0,4,7,23 -q "$nonce" -m "$d/attest" -s "$d/sig" -g sha256 --scheme "$sig" >/dev/null
+	flush
+	expect "$sig: quote verifies (AK as PEM)" 0 "" "$d/attest" --cert "$d/ak.pem" --signature "$d/sig" \
+		--nonce "$nonce" --pcrs "$WORK/pcrs.txt"
+	grep -q "^ok    tpm.quote-signature: $sig/sha256" "$WORK/out" || { cat "$WORK/out"; fail "$sig: scheme not reported"; }
+	flip "$d/attest" 50
+	expect "$sig: flipped attest bit" 1 quote-signature "$d/attest.flip" --cert "$d/ak.pem" --signature "$d/sig"
+	flip "$d/sig" 40
+	expect "$sig: flipped signature bit" 1 quote-signature "$d/attest" --cert "$d/ak.pem" --signature "$d/sig.flip"
+	expect "$sig: replayed nonce" 1 nonce "$d/attest" --cert "$d/ak.pem" --signature "$d/sig" --nonce "${nonce%??}00"
+	sed '2s/.$/0/; 2s/0$/1/' "$WORK/pcrs.txt" >"$WORK/pcrs.bad"
+	cmp -s "$WORK/pcrs.txt" "$WORK/pcrs.bad" && sed -i '2s/1$/2/' "$WORK/pcrs.bad"
+	expect "$sig: altered PCR value" 1 pcr-digest "$d/attest" --cert "$d/ak.pem" --signature "$d/sig" --pcrs "$WORK/pcrs.bad"
+done
+# the AK in TPM2B_PUBLIC form (what measure-agent reports as ak_public)
+tpm2_createak -C "$WORK/ek.ctx" -c "$WORK/tss.ctx" -G ecc -g sha256 -s ecdsa -u "$WORK/tss.pub" -f tss >/dev/null
+flush
+tpm2_quote -c "$WORK/tss.ctx" -l sha256:0,4,7,23 -q 0102 -m "$WORK/tss.attest" -s "$WORK/tss.sig" -g sha256 >/dev/null
+expect "ecdsa: AK as TPM2B_PUBLIC" 0 "" "$WORK/tss.attest" --cert "$WORK/tss.pub" --signature "$WORK/tss.sig" \
+	--nonce 0102 --pcrs "$WORK/pcrs.txt"
