@@ -344,13 +344,17 @@ static void check_tcb_info(const struct json_value *ti, const struct tdx_quote *
 	start = svn[1] > 0 ? 2 : 0;
 	if (svn[1] > 0 && mods && json_type(mods) == JSON_ARRAY) {
 		const struct json_value *mod = NULL;
-		char want[8];
+		char want[8], want_dec[8];
 
+		/* The module major version in the id: Intel's PCS writes two hex digits
+		 * (TDX_01, TDX_03); some verifiers format it in decimal. They agree below
+		 * 10; accept either spelling, in either case. */
 		snprintf(want, sizeof(want), "TDX_%02X", svn[1]);
+		snprintf(want_dec, sizeof(want_dec), "TDX_%02u", svn[1]);
 		for (size_t i = 0; i < json_array_len(mods); i++) {
 			const char *mid = json_get_string(json_array_at(mods, i), "id");
 
-			if (mid && strcmp(mid, want) == 0)
+			if (mid && (strcasecmp(mid, want) == 0 || strcmp(mid, want_dec) == 0) && !mod)
 				mod = json_array_at(mods, i);
 		}
 		if (!mod) {
