@@ -7,7 +7,7 @@
 # nonce each fail on the right check.
 source "$(dirname "$0")/../measure-agent/lib.sh"
 need swtpm swtpm_setup tpm2_createek tpm2_createak tpm2_quote tpm2_pcrextend tpm2_pcrread
-REF=$B/bin/cvm-reference
+REF=${CVM_REFERENCE:-$B/bin/cvm-reference}
 [[ -x $REF ]] || fail "build first: make $REF"
 
 start_swtpm "$WORK/tpm"

@@ -10,7 +10,7 @@
 #     signature, a replayed nonce, a tampered event log and a tampered PCR value.
 source "$(dirname "$0")/../measure-agent/lib.sh"
 need swtpm swtpm_setup tpm2_pcrextend tpm2_pcrread jq openssl
-REF=$B/bin/cvm-reference
+REF=${CVM_REFERENCE:-$B/bin/cvm-reference}
 DOC=$TOP/tests/fuzz/corpus/fuzz-refdoc/full.json
 [[ -x $REF ]] || fail "build first: make $REF"
 
