@@ -105,6 +105,21 @@ rc "TPM quote explained by the firmware log alone" 0 evidence verify "$W/quote_s
 # the GCE quote also covers PCR 10 (IMA), which the firmware log does not explain
 rc "TPM quote not explained by the firmware log" 1 evidence verify "$P/quote_sha1.attest" --cert "$P/ak_pub.tpmt" --signature "$P/quote_sha1.sig" --eventlog "$P/binary_bios_measurements"
 grep -q '^FAIL  tpm.pcr-digest' "$work/out" || bad "pcr-digest not named"
+# Azure (sample 04): the SNP report binds the paravisor's runtime data (REPORT_DATA =
+# SHA-256(runtime data) || 0^32), whose HCLAkPub is the key that signs the vTPM quote
+A=$E/sev-snp/04-azure-genoa-v3-hcl-vtpm
+rc "Azure: SNP report binds the HCL runtime data" 0 evidence verify "$A/report.bin" --cert "$A/vcek.pem" \
+	--chain "$A/ask_ark_genoa.pem" --expect "report_data=$(sha256sum <"$A/hcl_runtime_data.json" | cut -c1-64)$(printf '%064d' 0)"
+python3 - "$A/hcl_runtime_data.json" "$A/hcl_ak_pub.pem" <<'PY' && good "Azure: runtime data's HCLAkPub is the quote's AK" || bad "Azure AK"
+import base64, json, subprocess, sys
+k = next(k for k in json.load(open(sys.argv[1]))["keys"] if k["kid"] == "HCLAkPub")
+n = int.from_bytes(base64.urlsafe_b64decode(k["n"] + "=="), "big")
+mod = subprocess.run(["openssl", "rsa", "-pubin", "-in", sys.argv[2], "-noout", "-modulus"],
+                     capture_output=True, text=True, check=True).stdout.split("=")[1].strip()
+assert int(mod, 16) == n
+PY
+rc "Azure: vTPM quote by that AK" 0 evidence verify "$A/tpm_quote.attest" --cert "$A/hcl_ak_pub.pem" \
+	--signature "$A/tpm_quote.rsassa_sha256.sig" --pcrs "$A/pcrs_sha256_0-23.bin"
 rc "usage: no file" 2 evidence verify
 rc "usage: bad --at" 2 evidence verify "$P/quote_sha256.attest" --at yesterday
 rc "unreadable evidence" 3 evidence verify "$work/nonexistent"
