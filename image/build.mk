@@ -32,13 +32,13 @@ $(TOOLS_STAMP):
 
 tools-tree: $(TOOLS_STAMP)
 
-image: $(TOOLS_STAMP)
+image: $(TOOLS_STAMP) $(B)/bin/cvm-reference
 	scripts/host-setup
-	B=$(B) CACHE=$(CACHE) INITRD=$(INITRD) image/build-image
+	B=$(B) CACHE=$(CACHE) INITRD=$(INITRD) CVM_REFERENCE=$(B)/bin/cvm-reference image/build-image
 
-repro-check: $(TOOLS_STAMP)
+repro-check: $(TOOLS_STAMP) $(B)/bin/cvm-reference
 	scripts/host-setup
-	B=$(B) CACHE=$(CACHE) INITRD=$(INITRD) image/repro-check
+	B=$(B) CACHE=$(CACHE) INITRD=$(INITRD) CVM_REFERENCE=$(B)/bin/cvm-reference image/repro-check
 
 # Boot the built image; serial console on stdout (Ctrl-A X leaves QEMU).
 boot:
