@@ -157,9 +157,11 @@ static int show_tpm(const uint8_t *buf, size_t len, struct out *o)
 	out_str(o, "type", "tpm-quote");
 	out_hex(o, "qualified_signer", a.qualified_signer, a.qualified_signer_len);
 	out_hex(o, "extra_data", a.extra_data, a.extra_data_len);
-	/* pcr_select: {"sha256": [0, 1, …], …} in the quote's bank order. */
+	/* pcr_select: {"sha256": [0, 1, …], …} in the quote's bank order; text form
+	 * "sha256:0,1,…". */
 	out_key(o, "pcr_select");
-	printf(o->json ? "{" : "");
+	if (o->json)
+		fputc('{', stdout);
 	for (size_t b = 0; b < a.n_banks; b++) {
 		const char *name = tpm_alg_name(a.banks[b].hash);
 		int first = 1;
@@ -170,13 +172,13 @@ static int show_tpm(const uint8_t *buf, size_t len, struct out *o)
 			printf("%s%s:", b ? " " : "", name ? name : "unknown");
 		for (unsigned p = 0; p < 8u * a.banks[b].size; p++)
 			if (tpm_pcr_is_selected(&a.banks[b], p)) {
-				printf(o->json ? "%s%u" : "%s%u", first ? "" : (o->json ? ", " : ","), p);
+				printf("%s%u", first ? "" : o->json ? ", " : ",", p);
 				first = 0;
 			}
 		if (o->json)
-			printf("]");
+			fputc(']', stdout);
 	}
-	printf(o->json ? "}" : "\n");
+	fputc(o->json ? '}' : '\n', stdout);
 	out_hex(o, "pcr_digest", a.pcr_digest, a.pcr_digest_len);
 	out_u64(o, "clock", a.clock);
 	out_u64(o, "reset_count", a.reset_count);
