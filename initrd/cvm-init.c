@@ -218,7 +218,6 @@ static bool has_suffix(const char *s, const char *suffix)
 static void load_modules(void)
 {
 	char text[16384], *save = NULL;
-	unsigned count = 0;
 	int r = read_text(MODULES_FILE, text, sizeof(text));
 
 	if (r < 0)
@@ -253,12 +252,9 @@ static void load_modules(void)
 			 * device (tdx-guest on SEV, sev-guest on TDX, fw_cfg off QEMU). */
 			if (e != EEXIST && !(optional && (e == ENODEV || e == ENXIO)))
 				fatal("modules", path, "finit_module: %s", strerror(e));
-		} else {
-			count++;
 		}
 		close(fd);
 	}
-	(void)count;
 }
 
 /* ---- step 4: find the root partitions --------------------------------------------- */
