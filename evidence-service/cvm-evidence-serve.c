@@ -109,6 +109,9 @@ int main(void)
 	if (!nonce_valid(req, (size_t)n))
 		return reply_error("expected a nonce of 2..128 hex digits (1..64 bytes) and a newline");
 
+	/* One line per request in the journal and on the console: the operator sees who
+	 * asked for evidence when (the peer is in the unit instance name). */
+	fprintf(stderr, "cvm-evidence-serve: evidence requested, nonce %.16s…\n", req);
 	char *const argv[] = { (char *)"measure-agent", (char *)"evidence", (char *)"--nonce", req, NULL };
 	execv(MEASURE_AGENT, argv);
 	fprintf(stderr, "cvm-evidence-serve: exec %s: %s\n", MEASURE_AGENT, strerror(errno));
