@@ -18,7 +18,7 @@ grep -q "pcr-sha256 4 [0-9a-f]\{64\}" "$log" || { echo "no PCR report"; fail=1; 
 grep -q "reboot: Power down" "$log" || { echo "the VM did not power off by itself"; fail=1; }
 # Nothing may listen on the network but networkd's DHCP clients (UDP 68, 546) and the
 # evidence service (cvm-evidence.socket, TCP 7000: evidence-service/).
-listeners=$(grep -o "cvm-boot-report: listening .*" "$log" |
+listeners=$(tr -d '\r' < "$log" | grep -o "cvm-boot-report: listening .*" |
 	grep -Ev " (udp6? [0-9A-F]+ port (68|546)|tcp6? [0-9A-F]+ port 7000)$" || true)
 [[ -z $listeners ]] || { echo "unexpected listening sockets:"; echo "$listeners"; fail=1; }
 ((rc == 0)) || { echo "QEMU did not exit cleanly (timeout?)"; fail=1; }
