@@ -36,6 +36,7 @@
 #include "cel_read.h"
 #include "commands.h"
 #include "digest.h"
+#include "docsig.h"
 #include "evidence.h"
 #include "file.h"
 #include "hex.h"
@@ -515,9 +516,33 @@ static void verify_snp(const struct json_value *snp, const struct refdoc *ref, c
 	free(buf);
 }
 
+/* The document's detached signature (REF.sig by default) with the given public key.
+ * Returns 0 valid, -EBADMSG invalid, other -errno unreadable. */
+static int check_refdoc_signature(const char *ref_path, const char *sig_path, const char *key,
+				  const uint8_t *doc, size_t len)
+{
+	char *def = NULL;
+	uint8_t *sig = NULL;
+	size_t sig_len;
+	int r;
+
+	if (!sig_path) {
+		if (asprintf(&def, "%s.sig", ref_path) < 0)
+			return -ENOMEM;
+		sig_path = def;
+	}
+	r = file_read_all(sig_path, DOCSIG_MAX, &sig, &sig_len);
+	if (r == 0)
+		r = docsig_verify(key, doc, len, sig, sig_len);
+	free(sig);
+	free(def);
+	return r;
+}
+
 static const char usage[] =
 	"usage: cvm-reference verify --reference REF.json --evidence EVIDENCE.json --nonce HEX\n"
 	"         (--workload DISK | --manifest FILE | --identity HEX [--identity HEX])\n"
+	"         [--reference-key PUB.pem [--reference-sig FILE]]\n"
 	"         [--cert FILE] [--chain FILE] [--collateral DIR] [--root FILE] [--at TIME]\n";
 
 int cmd_verify(int argc, char **argv)
@@ -533,11 +558,15 @@ int cmd_verify(int argc, char **argv)
 		{ "chain", required_argument, NULL, 'C' },
 		{ "collateral", required_argument, NULL, 'l' },
 		{ "root", required_argument, NULL, 'r' },
+		{ "reference-key", required_argument, NULL, 'K' },
+		{ "reference-sig", required_argument, NULL, 'S' },
 		{ "at", required_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	const char *ref_path = NULL, *ev_path = NULL, *disk = NULL, *manifest = NULL;
+	const char *ref_key = NULL, *ref_sig = NULL;
+	int ref_sig_rc = 1;
 	char *ids[2];
 	size_t n_ids = 0;
 	struct ev_opts o = { 0 };
@@ -575,6 +604,8 @@ int cmd_verify(int argc, char **argv)
 		case 'C': o.chain = optarg; break;
 		case 'l': o.collateral = optarg; break;
 		case 'r': o.root = optarg; break;
+		case 'K': ref_key = optarg; break;
+		case 'S': ref_sig = optarg; break;
 		case 'a':
 			if (parse_time_arg(optarg, &o.at) < 0) {
 				fprintf(stderr, "cvm-reference: --at %s: expected YYYY-MM-DD[THH:MM:SSZ] or @SECONDS\n", optarg);
@@ -599,6 +630,8 @@ int cmd_verify(int argc, char **argv)
 		goto out;
 	}
 	r = file_read_all(ref_path, REFDOC_FILE_MAX, &text, &len);
+	if (r == 0 && ref_key)
+		ref_sig_rc = check_refdoc_signature(ref_path, ref_sig, ref_key, text, len);
 	if (r == 0)
 		r = refdoc_parse((const char *)text, len, ref, err, sizeof(err));
 	free(text);
@@ -649,6 +682,11 @@ int cmd_verify(int argc, char **argv)
 		fprintf(stderr, "cvm-reference: %s: event_log record %zu is malformed\n", ev_path, bad);
 
 	printf("%-22s %-8s %s  %s\n", "REGISTER", "RESULT", "EXPECTED", "ACTUAL");
+	/* The reference values are only as good as their origin: with --reference-key
+	 * the document's detached signature is checked first (FORMAT.md "Signature"). */
+	if (ref_key)
+		line(&v, "reference-signature", ref_key, ref_sig_rc == 0 ? "valid" :
+		     ref_sig_rc == -EBADMSG ? "invalid" : "unreadable signature or key", ref_sig_rc == 0);
 	{
 		const struct json_value *plats = json_get(ev, "platforms");
 		size_t n = plats && json_type(plats) == JSON_ARRAY ? json_array_len(plats) : 0;

@@ -100,6 +100,19 @@ jq '.event_log |= [.[0], .[2], .[1]] + .[3:]' "$WORK/ev.json" >"$WORK/phases.jso
 verify_expect "phase records out of order fail on PCR 11" 1 '^PCR11.phases +FAIL ' \
 	--evidence "$WORK/phases.json" --manifest "$WORK/m.json" --nonce "$nonce"
 
+# the reference document's detached signature (cvm-reference sign, Ed25519)
+openssl genpkey -algorithm ed25519 -out "$WORK/sign.key" 2>/dev/null
+openssl pkey -in "$WORK/sign.key" -pubout -out "$WORK/sign.pub" 2>/dev/null
+openssl genpkey -algorithm ed25519 -out "$WORK/other.key" 2>/dev/null
+openssl pkey -in "$WORK/other.key" -pubout -out "$WORK/other.pub" 2>/dev/null
+cp "$DOC" "$WORK/ref.json"
+"$REF" sign --key "$WORK/sign.key" "$WORK/ref.json" >/dev/null || fail "sign"
+DOC=$WORK/ref.json
+verify_expect "signed reference document" 0 '^reference-signature +ok ' \
+	--evidence "$WORK/ev.json" --manifest "$WORK/m.json" --nonce "$nonce" --reference-key "$WORK/sign.pub"
+verify_expect "reference document signed by another key" 1 '^reference-signature +FAIL ' \
+	--evidence "$WORK/ev.json" --manifest "$WORK/m.json" --nonce "$nonce" --reference-key "$WORK/other.pub"
+
 rc=0; "$REF" verify --reference "$DOC" --evidence "$WORK/ev.json" --manifest "$WORK/m.json" >/dev/null 2>&1 || rc=$?
 [[ $rc == 2 ]] || fail "verify without --nonce: exit $rc, expected 2 (usage)"
 ok "verify refuses to run without a nonce"
