@@ -554,6 +554,15 @@ int ev_verify_tdx(const uint8_t *buf, size_t len, const struct ev_opts *o, struc
 	}
 	check_ok(c, "format", "quote v%u, TDX %s body, %zu bytes", q->version,
 		 q->body.tdx15 ? "1.5" : "1.0", q->quote_len);
+	/* Intel's Quoting Enclave vendor ID (sgx_quote_3.h / DCAP QVL
+	 * "QE_VENDOR_ID_INTEL"): the collateral below describes only Intel's QE. */
+	{
+		static const uint8_t intel_qe[16] = { 0x93, 0x9a, 0x72, 0x33, 0xf7, 0x9c, 0x4c, 0xa9,
+						      0x94, 0x0a, 0x0d, 0xb3, 0x95, 0x7f, 0x06, 0x07 };
+
+		check(c, "qe-vendor", memcmp(q->qe_vendor_id, intel_qe, 16) == 0,
+		      memcmp(q->qe_vendor_id, intel_qe, 16) == 0 ? "Intel QE" : "not Intel's Quoting Enclave");
+	}
 	r = tdx_quote_sig_parse(q, sig);
 	if (r < 0) {
 		check_fail(c, "signature-data", "quote signature data malformed or not ECDSA-P256 with QE certification data");

@@ -269,6 +269,8 @@ static int tdx_flip_named(size_t i, const struct tdx_quote *q, const struct tdx_
 	size_t sig = q->signed_len + 4, qe = sig + 134, auth = qe + 384 + 64,
 	       cert = (size_t)(s->cert_data - q->signed_data);
 
+	if (i >= 12 && i < 28) /* QE vendor ID */
+		return has(f, "quote-signature") && has(f, "qe-vendor");
 	if (i < q->signed_len)
 		return has(f, "quote-signature") || has(f, "format");
 	if (i < sig)
