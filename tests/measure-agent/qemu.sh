@@ -29,7 +29,7 @@ boot() { # boot NAME EXTRA-RUN-VM-ARGS... → $WORK/NAME.log, status in $rc
 	tr -d '\r' <"$WORK/$name.log" >"$WORK/$name.txt"
 	grep -o 'measure-agent: starting .*' "$WORK/$name.txt" | sed 's/^/  figure: /' || true
 }
-show() { echo "--- console of $1 (last 40 lines)"; tail -n 40 "$WORK/$1.txt"; }
+show() { echo "--- run-vm output of $1"; cat "$WORK/$1.out"; echo "--- console of $1 (last 40 lines)"; tail -n 40 "$WORK/$1.txt"; }
 
 # 1. good workload + evidence on the console
 nonce=$(openssl rand -hex 32)
