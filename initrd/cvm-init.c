@@ -82,7 +82,20 @@ static void say(const char *fmt, ...)
 	vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
 	va_end(ap);
 	strcat(line, "\n");
-	(void)!write(STDERR_FILENO, line, strlen(line));
+	if (write(STDERR_FILENO, line, strlen(line)) < 0) {
+		/* No console (the cpio's /dev/console could not be opened and devtmpfs
+		 * is not mounted yet, or failed): the kernel log still reaches the
+		 * console drivers once they run, and "<2>" (KERN_CRIT) passes loglevel=4. */
+		int fd = open("/dev/kmsg", O_WRONLY | O_CLOEXEC);
+
+		if (fd >= 0) {
+			char kline[sizeof(line) + 3] = "<2>";
+
+			strcat(kline, line);
+			(void)!write(fd, kline, strlen(kline));
+			close(fd);
+		}
+	}
 }
 
 static void power_off(void) __attribute__((noreturn));

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Direct boots of the image's kernel and initrd with a changed command line: a wrong
 # roothash=, a missing one and a duplicated one must each be refused by cvm-init
-# with one clear line, and the VM must power off by itself. Last, a host that also
+# with one clear line, and the VM must power off by itself; so must a boot without a
+# root disk, after the bounded wait (cvm.init.timeout=). Last, a host that also
 # relabels the partitions so their UUIDs match the wrong roothash= gets past the
 # partition lookup, and dm-verity itself must refuse the root (the tree's top no
 # longer hashes to roothash=).
@@ -34,6 +35,11 @@ check wrong "${good/roothash=$rh/roothash=$wrong}" \
 	"cvm-init: FATAL: find root: .*root-verity partition [0-9]+ has UUID .*roothash= expects"
 check missing "${good/roothash=$rh/}" "cvm-init: FATAL: cmdline: /proc/cmdline: roothash=: missing"
 check duplicate "$good roothash=$rh" "cvm-init: FATAL: cmdline: .*roothash: given more than once"
+# No root disk at all (a blank disk instead): the bounded wait ends with one line.
+truncate -s 8M "$work/blank.raw"
+check nodisk "$good cvm.init.timeout=3" \
+	"cvm-init: FATAL: find root: root partition: UUID [0-9a-f-]+ not found within 3 s; vda: no valid primary GPT" \
+	"$work/blank.raw"
 
 # Relabelled copy: partition UUIDs derived from the wrong hash (first/last 16 bytes).
 uuid() { echo "${1:0:8}-${1:8:4}-${1:12:4}-${1:16:4}-${1:20:12}"; }
