@@ -187,7 +187,7 @@ expect_lines() {
 }
 
 # failing NAME: the registers that failed, comma-separated (for the report line).
-failing() { awk '$2 == "FAIL" { printf "%s%s", s, $1; s = "," }' "$WORK/$1.verify"; }
+failing() { awk '$2 == "FAIL" && $1 != "verdict:" { printf "%s%s", s, $1; s = "," }' "$WORK/$1.verify"; }
 
 # esp_with_uki DISK UKI: replace \EFI\BOOT\BOOTX64.EFI on DISK's ESP (in place).
 esp_with_uki() {
