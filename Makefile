@@ -98,7 +98,7 @@ install-image:
 # Test scripts are the executable tests/<area>/*.sh files (figures.sh are benchmarks);
 # they run after the unit tests and fuzzers, cheap areas first, QEMU boots later, the
 # second image build for the reproducibility check last. One summary line at the end.
-TEST_AREAS   := reference kernel image measure-agent boot e2e
+TEST_AREAS   := reference kernel initrd image measure-agent boot e2e
 TEST_SCRIPTS := $(foreach a,$(TEST_AREAS),$(sort $(shell find tests/$(a) -maxdepth 1 -name '*.sh' \
 	-perm -u+x ! -name 'figures.sh' 2>/dev/null)))
 
