@@ -1,9 +1,9 @@
 # cvm-init (the initrd's PID 1, static) and cvm-mkinitrd (host tool that packs it).
 # Both use only libc and the lib/ files named here -- not libcvm.a, which needs
 # OpenSSL -- so they build with plain gcc inside the image's build chroot.
-INITRD_LIB_SRCS := lib/dm.c lib/gpt.c lib/hex.c lib/kcmdline.c lib/verity_sb.c
+INITRD_LIB_SRCS := lib/dm.c lib/gpt.c lib/hex.c lib/kcmdline.c lib/strnum.c lib/verity_sb.c
 CVM_INIT_SRCS   := initrd/cvm-init.c initrd/cmdline.c $(INITRD_LIB_SRCS)
-MKINITRD_SRCS   := initrd/cvm-mkinitrd.c initrd/cpio.c lib/file.c lib/moddep.c
+MKINITRD_SRCS   := initrd/cvm-mkinitrd.c initrd/cpio.c lib/file.c lib/moddep.c lib/strnum.c
 
 PROGRAMS += $(B)/bin/cvm-init $(B)/bin/cvm-mkinitrd
 

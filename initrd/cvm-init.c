@@ -35,6 +35,7 @@
 #include "hex.h"
 #include "kcmdline.h"
 #include "verity_sb.h"
+#include "strnum.h"
 
 #define MODULES_FILE "/etc/cvm-init/modules"
 #define NEWROOT "/sysroot"
@@ -188,20 +189,12 @@ static int read_text(const char *path, char *buf, size_t size)
 
 static int read_u64(const char *path, uint64_t *ret)
 {
-	char buf[32], *end;
-	unsigned long long v;
+	char buf[32];
 	int r = read_text(path, buf, sizeof(buf));
 
 	if (r < 0)
 		return r;
-	if (buf[0] < '0' || buf[0] > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(buf, &end, 10);
-	if (errno || *end)
-		return -EINVAL;
-	*ret = v;
-	return 0;
+	return parse_uint(buf, 10, UINT64_MAX, ret) < 0 ? -EINVAL : 0;
 }
 
 static int read_devt(const char *path, dev_t *ret)

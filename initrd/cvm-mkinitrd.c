@@ -26,6 +26,7 @@
 #include "cpio.h"
 #include "file.h"
 #include "moddep.h"
+#include "strnum.h"
 
 #define EXIT_USAGE 2
 #define EXIT_INPUT 3
@@ -126,15 +127,10 @@ static uint32_t clamp_mtime(const char *path, uint32_t epoch)
 
 static uint32_t parse_epoch(const char *s)
 {
-	char *end;
-	unsigned long long v;
+	uint64_t v;
 
-	errno = 0;
-	if (!s || *s < '0' || *s > '9')
+	if (parse_uint(s, 10, UINT32_MAX, &v) < 0)
 		die(EXIT_USAGE, "--epoch: expected seconds since 1970, got \"%s\"", s ? s : "");
-	v = strtoull(s, &end, 10);
-	if (errno || *end || v > UINT32_MAX)
-		die(EXIT_USAGE, "--epoch: expected seconds since 1970, got \"%s\"", s);
 	return (uint32_t)v;
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "hex.h"
+#include "strnum.h"
 #include "json.h"
 
 /* ---- writer ------------------------------------------------------------------------- */
@@ -459,14 +460,10 @@ static int parse_pcr_bank(struct rd *rd, const struct json_value *o, size_t dlen
 	*mask = 0;
 	for (size_t i = 0; i < json_object_len(o); i++) {
 		const char *k = json_object_key(o, i);
-		char *end = NULL;
-		unsigned long p;
+		uint64_t p;
 
 		/* Decimal without sign or leading zeros, 0..23. */
-		if (k[0] < '0' || k[0] > '9' || (k[0] == '0' && k[1] != 0))
-			return fail(rd, -EINVAL, "%s: bad PCR index \"%s\"", where, k);
-		p = strtoul(k, &end, 10);
-		if (*end != 0 || p >= REFDOC_PCRS)
+		if (parse_uint_canonical(k, REFDOC_PCRS - 1, &p) < 0)
 			return fail(rd, -EINVAL, "%s: bad PCR index \"%s\"", where, k);
 		int r = get_hex(rd, o, k, vals + p * dlen, dlen, where);
 		if (r < 0)
@@ -573,7 +570,6 @@ static int parse_snp(struct rd *rd, const struct json_value *o, struct refdoc *d
 	static const char *const mkeys[] = { "vcpus", "cpu_type", "value", NULL };
 	const struct json_value *db, *ms;
 	const char *gf;
-	char *end = NULL;
 	int r;
 
 	if ((r = only_keys(rd, o, "snp", keys)) < 0 ||
@@ -589,10 +585,8 @@ static int parse_snp(struct rd *rd, const struct json_value *o, struct refdoc *d
 	    (r = get_hex(rd, db, "cmdline_sha256", d->snp_cmdline_sha256, 32, "snp.direct_boot")) < 0)
 		return r;
 	gf = json_get_string(o, "guest_features");
-	if (!gf || strncmp(gf, "0x", 2) != 0 || gf[2] == 0 || strlen(gf) > 18)
-		return fail(rd, -EINVAL, "snp.guest_features: not a 0x… hex string");
-	d->snp_guest_features = strtoull(gf + 2, &end, 16);
-	if (*end != 0)
+	if (!gf || strncmp(gf, "0x", 2) != 0 ||
+	    parse_uint(gf + 2, 16, UINT64_MAX, &d->snp_guest_features) < 0)
 		return fail(rd, -EINVAL, "snp.guest_features: not a 0x… hex string");
 	if (json_array_len(ms) > REFDOC_MAX_SNP)
 		return fail(rd, -E2BIG, "snp.measurements: too many");

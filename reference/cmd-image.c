@@ -23,6 +23,7 @@
 #include "snp_digest.h"
 #include "tdx_mrtd.h"
 #include "uki.h"
+#include "strnum.h"
 
 #define MAX_LIST 64
 #define INPUT_MAX ((size_t)8 << 30) /* disk images up to 8 GiB */
@@ -350,13 +351,9 @@ static int parse_uint_list(const char *s, unsigned *out, size_t *n)
 		return -ENOMEM;
 	*n = 0;
 	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-		char *end = NULL;
-		unsigned long v;
+		uint64_t v;
 
-		errno = 0;
-		v = strtoul(t, &end, 10);
-		if (*n >= MAX_LIST || t[0] < '0' || t[0] > '9' || *end != 0 || errno || v == 0 ||
-		    v > SNP_MAX_VCPUS) {
+		if (*n >= MAX_LIST || parse_uint(t, 10, SNP_MAX_VCPUS, &v) < 0 || v == 0) {
 			free(copy);
 			return -EINVAL;
 		}
@@ -453,7 +450,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	char *orders[MAX_LIST], *end;
+	char *orders[MAX_LIST];
 	size_t n;
 	int c;
 
@@ -499,9 +496,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			o->n_orders = n;
 			break;
 		case O_GF:
-			errno = 0;
-			o->guest_features = strtoull(optarg, &end, 16);
-			if (!*optarg || *end || errno)
+			if (parse_uint(optarg, 16, UINT64_MAX, &o->guest_features) < 0)
 				return die(EXIT_USAGE, "--guest-features", "not a hex number");
 			break;
 		case 'h': fputs(usage_text, stdout); return -1;

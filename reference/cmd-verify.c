@@ -47,6 +47,7 @@
 #include "tpm_attest.h"
 #include "workload_disk.h"
 #include "workload_identity.h"
+#include "strnum.h"
 
 #define REFDOC_FILE_MAX (4u * 1024 * 1024)
 #define EVIDENCE_DOC_MAX (8u * 1024 * 1024)
@@ -313,10 +314,10 @@ static void verify_tpm(const struct json_value *tpm, const struct refdoc *ref, c
 	/* The reported PCR values must be exactly the quoted ones. */
 	for (size_t i = 0; pcrs256 && i < json_object_len(pcrs256); i++) {
 		const char *k = json_object_key(pcrs256, i), *val = json_string(json_object_value(pcrs256, i));
-		char *end;
-		unsigned long n = strtoul(k, &end, 10);
+		uint64_t n;
 
-		if (*k && !*end && n < REFDOC_PCRS && val && hex_decode_exact(val, pcr[n], SHA256_LEN) == 0)
+		if (parse_uint_canonical(k, REFDOC_PCRS - 1, &n) == 0 && val &&
+		    hex_decode_exact(val, pcr[n], SHA256_LEN) == 0)
 			have |= UINT32_C(1) << n;
 	}
 	{

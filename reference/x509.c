@@ -16,6 +16,7 @@
 #include "evidence.h"
 #include "base64.h"
 #include "file.h"
+#include "strnum.h"
 
 #define CERT_FILE_MAX (1024 * 1024)
 
@@ -509,7 +510,8 @@ const ASN1_OCTET_STRING *x509_ext_data(X509 *x, const char *oid)
 
 /* ---- time ---- */
 
-static int parse_uint(const char *s, size_t n, int *ret)
+/* Exactly n decimal digits (fixed-width date fields). */
+static int parse_fixed_digits(const char *s, size_t n, int *ret)
 {
 	int v = 0;
 
@@ -530,14 +532,14 @@ int parse_iso8601(const char *s, time_t *ret)
 	const char *rest;
 	time_t t;
 
-	if (n < 10 || s[4] != '-' || s[7] != '-' || parse_uint(s, 4, &y) < 0 ||
-	    parse_uint(s + 5, 2, &mo) < 0 || parse_uint(s + 8, 2, &d) < 0)
+	if (n < 10 || s[4] != '-' || s[7] != '-' || parse_fixed_digits(s, 4, &y) < 0 ||
+	    parse_fixed_digits(s + 5, 2, &mo) < 0 || parse_fixed_digits(s + 8, 2, &d) < 0)
 		return -EINVAL;
 	rest = s + 10;
 	if (*rest == 'T') {
 		if (strlen(rest) < 9 || rest[3] != ':' || rest[6] != ':' ||
-		    parse_uint(rest + 1, 2, &h) < 0 || parse_uint(rest + 4, 2, &mi) < 0 ||
-		    parse_uint(rest + 7, 2, &sec) < 0)
+		    parse_fixed_digits(rest + 1, 2, &h) < 0 || parse_fixed_digits(rest + 4, 2, &mi) < 0 ||
+		    parse_fixed_digits(rest + 7, 2, &sec) < 0)
 			return -EINVAL;
 		rest += 9;
 		if (*rest == '.') { /* fraction of a second: ignored */
@@ -570,12 +572,9 @@ int parse_iso8601(const char *s, time_t *ret)
 int parse_time_arg(const char *s, time_t *ret)
 {
 	if (s[0] == '@') {
-		char *end;
-		long long v;
+		uint64_t v;
 
-		errno = 0;
-		v = strtoll(s + 1, &end, 10);
-		if (errno || end == s + 1 || *end || v < 0)
+		if (parse_uint(s + 1, 10, INT64_MAX, &v) < 0)
 			return -EINVAL;
 		*ret = (time_t)v;
 		return 0;
