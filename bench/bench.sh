@@ -38,7 +38,7 @@ make -s B="$B" "$REF" "$PACK" "$B/examples/echo-server/app/bin/echo-server" >/de
 # One image build at a time on this machine: wait for any other to finish.
 wait_for_builds() {
 	local i
-	for i in $(seq 180); do pgrep -f image/build-image >/dev/null || return 0; sleep 5; done
+	for i in $(seq 180); do pgrep -f build-image >/dev/null || return 0; sleep 5; done
 	echo "bench: another image build is still running after 15 min" >&2; exit 1
 }
 
