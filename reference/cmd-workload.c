@@ -1,7 +1,10 @@
 /* cvm-reference workload: the values a verifier expects for one workload, from
  * the manifest bytes, by the same lib/ rule the agent measures with. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,7 +12,44 @@
 #include "commands.h"
 #include "file.h"
 #include "hex.h"
+#include "workload_disk.h"
 #include "workload_identity.h"
+
+#define USAGE "usage: cvm-reference workload (DISK | --manifest FILE) [--json]\n"
+
+/* The manifest bytes M of a workload disk, read exactly as measure-agent reads them
+ * (lib/workload_disk: GPT with CRCs, partition type and name, length record). */
+static int read_disk_manifest(const char *path, uint8_t **ret_buf, size_t *ret_len)
+{
+	struct wldisk d;
+	struct stat st;
+	int fd, r;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
+		r = -errno;
+		goto out;
+	}
+	r = wldisk_find(fd, (uint64_t)st.st_size, &d);
+	if (r == 0)
+		r = wldisk_read_manifest(fd, &d, ret_buf, ret_len);
+out:
+	close(fd);
+	return r;
+}
+
+static const char *disk_error(int r)
+{
+	switch (r) {
+	case -ENOENT: return "not a workload disk (no cvm-manifest partition)";
+	case -EBADMSG: return "malformed workload disk (GPT or manifest record)";
+	case -EFBIG: return "manifest larger than 64 KiB";
+	case -E2BIG: return "manifest partition larger than any valid record";
+	default: return strerror(-r);
+	}
+}
 
 static void print_field(const char *name, const uint8_t *b, size_t n, int json, int last)
 {
@@ -30,7 +70,7 @@ int cmd_workload(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *manifest = NULL;
+	const char *manifest = NULL, *disk = NULL;
 	struct workload_identity id;
 	uint8_t *buf = NULL;
 	size_t len = 0;
@@ -41,20 +81,31 @@ int cmd_workload(int argc, char **argv)
 		case 'm': manifest = optarg; break;
 		case 'j': json = 1; break;
 		case 'h':
-			printf("usage: cvm-reference workload --manifest FILE [--json]\n");
+			fputs(USAGE, stdout);
 			return EXIT_OK;
-		default: return EXIT_USAGE;
+		default: fputs(USAGE, stderr); return EXIT_USAGE;
 		}
-	if (!manifest || optind != argc) {
-		fprintf(stderr, "usage: cvm-reference workload --manifest FILE [--json]\n");
+	if (optind + 1 == argc && !manifest)
+		disk = argv[optind];
+	else if (optind != argc || !manifest) {
+		fputs(USAGE, stderr);
 		return EXIT_USAGE;
 	}
 
-	r = file_read_all(manifest, MANIFEST_MAX_SIZE, &buf, &len);
-	if (r < 0) {
-		fprintf(stderr, "cvm-reference: %s: %s\n", manifest,
-			r == -EFBIG ? "manifest larger than 64 KiB" : strerror(-r));
-		return EXIT_INPUT;
+	if (disk) {
+		r = read_disk_manifest(disk, &buf, &len);
+		if (r < 0) {
+			fprintf(stderr, "cvm-reference: %s: %s\n", disk, disk_error(r));
+			return EXIT_INPUT;
+		}
+		manifest = disk;
+	} else {
+		r = file_read_all(manifest, MANIFEST_MAX_SIZE, &buf, &len);
+		if (r < 0) {
+			fprintf(stderr, "cvm-reference: %s: %s\n", manifest,
+				r == -EFBIG ? "manifest larger than 64 KiB" : strerror(-r));
+			return EXIT_INPUT;
+		}
 	}
 	r = workload_identity(buf, len, &id);
 	free(buf);
