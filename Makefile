@@ -105,6 +105,7 @@ TEST_SCRIPTS := $(foreach a,$(TEST_AREAS),$(sort $(shell find tests/$(a) -maxdep
 test:
 	scripts/host-setup
 	[ -f $(B)/SHA256SUMS ] || $(MAKE) image
+	[ -f $(B)/kernel/vmlinuz ] || $(MAKE) kernel
 	$(MAKE) all $(UNIT_TESTS) $(FUZZERS)
 	tests/run $(UNIT_TESTS) tests/fuzz/smoke.sh $(TEST_SCRIPTS)
 

@@ -32,9 +32,12 @@ $(TOOLS_STAMP):
 
 tools-tree: $(TOOLS_STAMP)
 
-image: $(TOOLS_STAMP) $(B)/bin/cvm-reference
+# The shipped kernel's .config is checked against kernel-config/ on every build; a
+# missing hard requirement fails the build.
+image: $(TOOLS_STAMP) $(B)/bin/cvm-reference $(B)/bin/cvm-kconfig-check
 	scripts/host-setup
 	B=$(B) CACHE=$(CACHE) INITRD=$(INITRD) CVM_REFERENCE=$(B)/bin/cvm-reference image/build-image
+	$(B)/bin/cvm-kconfig-check $(B)/cvm.kernel-config $(KERNEL_FRAGMENTS)
 
 repro-check: $(TOOLS_STAMP) $(B)/bin/cvm-reference
 	scripts/host-setup
