@@ -48,7 +48,8 @@ bg python3 "$FAKE" serve-tsm "$r" tdx_guest "$TDX_T" "$WORK/tsm.out"
 CVM_SYSROOT=$r timeout 20 "$AGENT" evidence --nonce "$nonce" >"$WORK/ev-tdx.json" || fail "TDX evidence"
 reap
 jq -e '.platforms == ["tdx"] and (.event_log | length) == 1 and .tdx.provider == "tdx_guest"' "$WORK/ev-tdx.json" >/dev/null || fail "TDX evidence doc"
-got=$(jq -r .tdx.quote "$WORK/ev-tdx.json" | base64 -d | tail -c +569 | head -c 64 | od -An -v -tx1 | tr -d ' \n')
+jq -r .tdx.quote "$WORK/ev-tdx.json" | base64 -d >"$WORK/quote.bin"
+got=$(od -An -v -tx1 -j 568 -N 64 "$WORK/quote.bin" | tr -d ' \n')
 [[ $got == "$nonce$(printf '%0*d' $((128 - ${#nonce})) 0)" ]] || fail "TDX REPORTDATA $got"
 grep -q "^ok $nonce" "$WORK/tsm.out" || fail "configfs-tsm exchange: $(cat "$WORK/tsm.out")"
 ok "TDX evidence: quote via configfs-tsm, REPORTDATA = nonce || 0…"
@@ -114,6 +115,6 @@ reap
 jq -e '.platforms == ["snp"] and .snp.provider == "sev_guest"' "$WORK/ev-snp.json" >/dev/null || fail "SNP evidence doc"
 jq -r .snp.report "$WORK/ev-snp.json" | base64 -d >"$WORK/report.bin"
 [[ $(stat -c %s "$WORK/report.bin") == 1184 ]] || fail "SNP report size"
-[[ $(tail -c +$((0x50 + 1)) "$WORK/report.bin" | head -c 64 | od -An -v -tx1 | tr -d ' \n') == "$nonce" ]] || fail "REPORT_DATA != nonce"
-[[ $(tail -c +$((0xC0 + 1)) "$WORK/report.bin" | head -c 32 | od -An -v -tx1 | tr -d ' \n') == "$host_data" ]] || fail "HOST_DATA in evidence"
+[[ $(od -An -v -tx1 -j $((0x50)) -N 64 "$WORK/report.bin" | tr -d ' \n') == "$nonce" ]] || fail "REPORT_DATA != nonce"
+[[ $(od -An -v -tx1 -j $((0xC0)) -N 32 "$WORK/report.bin" | tr -d ' \n') == "$host_data" ]] || fail "HOST_DATA in evidence"
 ok "SNP evidence: 1184-byte report, REPORT_DATA = nonce, HOST_DATA = SHA-256(manifest)"
