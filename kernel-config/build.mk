@@ -50,3 +50,11 @@ kernel: $(B)/bin/cvm-kconfig-check
 	KERNEL_JOBS=$(KERNEL_JOBS) KERNEL_NICE=$(KERNEL_NICE) KERNEL_VERSION=$(KERNEL_VERSION) \
 	CACHE=$(CACHE) kernel-config/build-kernel $(B)/kernel $(KERNEL_REF_CONFIG) \
 		$(B)/bin/cvm-kconfig-check
+
+# The image with the minimal kernel (mkosi profile image/mkosi.profiles/minimal-kernel),
+# in its own output directory so the default image stays as it is. Needs build-image's
+# KERNEL=minimal switch (passes --profile minimal-kernel and the skeleton tree).
+.PHONY: image-minimal
+image-minimal: kernel $(TOOLS_STAMP)
+	B=$(B)/img-minimal CACHE=$(CACHE) KERNEL=minimal KERNEL_TREE=$(abspath $(B)/kernel/tree) \
+		image/build-image
