@@ -15,7 +15,8 @@
 #   B            build directory of the programs (build)
 #   BENCH_DIR    where the two images are built ($B/bench: ours/, baseline/)
 #   BENCH_BUILD  1: build both images (4 image builds, ~10 min on 2 cores); 0: reuse
-#                what is in $BENCH_DIR (build times then reported as null)
+#                what is in $BENCH_DIR (with the build times recorded when they were
+#                built); ours or baseline: rebuild only that one
 #   BENCH_BOOTS  boots per image (1); the median is reported
 #   VM_TIMEOUT   seconds per boot (900)
 set -euo pipefail
@@ -54,17 +55,25 @@ build() {
 	t0=$(date +%s.%N)
 	nice -n 10 make -s image B="$dir" INITRD="$initrd" >"$WORK/$v.warm.log" 2>&1 || { tail -20 "$WORK/$v.warm.log"; exit 1; }
 	warm=$(echo "$(date +%s.%N) $t0" | awk '{ printf "%.1f", $1 - $2 }')
-	echo "$cold $warm" >"$WORK/$v.build"
+	echo "$cold $warm" >"$BENCH_DIR/$v.build-times"
 	echo "bench: $v built: cold $cold s, warm $warm s" >&2
 }
 
-if [[ $BENCH_BUILD == 1 ]]; then
-	build ours cvm-init
-	build baseline mkosi
-fi
+case $BENCH_BUILD in
+1) build ours cvm-init; build baseline mkosi ;;
+ours) build ours cvm-init ;;
+baseline) build baseline mkosi ;;
+0) ;;
+*) echo "bench: BENCH_BUILD must be 1, 0, ours or baseline" >&2; exit 2 ;;
+esac
 for v in ours baseline; do
 	[[ -f $BENCH_DIR/$v/cvm.raw ]] || { echo "bench: $BENCH_DIR/$v/cvm.raw missing (BENCH_BUILD=1)" >&2; exit 1; }
 done
+# A baseline that is cvm-init again would make every ratio 1.0 and mean nothing.
+if grep -aq 'cvm-init: ' "$BENCH_DIR/baseline/cvm.initrd"; then
+	echo "bench: $BENCH_DIR/baseline/cvm.initrd is cvm-init, not mkosi's initrd (INITRD=mkosi not honoured)" >&2
+	exit 1
+fi
 
 # The example workload, packed once; both images boot the same disk.
 mkdir -p "$WORK/payload/app/bin"
@@ -196,7 +205,7 @@ res = {}
 for v in ("ours", "baseline"):
     d = os.path.join(bd, v); m = os.path.join(d, "mkosi.out")
     r = {}
-    b = os.path.join(work, v + ".build")
+    b = os.path.join(bd, v + ".build-times")
     cold, warm = (open(b).read().split() if os.path.exists(b) else (None, None))
     r["build_cold_s"], r["build_warm_s"] = num(cold), num(warm)
     r["root_bytes"] = size(os.path.join(m, "cvm.root-x86-64.raw"))
