@@ -106,6 +106,7 @@ test:
 	scripts/host-setup
 	[ -f $(B)/SHA256SUMS ] || $(MAKE) image
 	[ -f $(B)/kernel/vmlinuz ] || $(MAKE) kernel
+	[ -f $(B)/img-minimal/SHA256SUMS ] || $(MAKE) image-minimal
 	$(MAKE) all $(UNIT_TESTS) $(FUZZERS)
 	tests/run $(UNIT_TESTS) tests/fuzz/smoke.sh $(TEST_SCRIPTS)
 

@@ -18,6 +18,7 @@ install-boot-report: $(B)/bin/cvm-boot-report
 	install -D -m 0755 $< $(DESTDIR)/usr/lib/cvmforge/cvm-boot-report
 
 INITRD ?= cvm-init
+KERNEL ?= debian
 
 # The tools tree is rebuilt only when its configuration changes.
 TOOLS_TREE  := $(CACHE)/tools
@@ -36,7 +37,8 @@ tools-tree: $(TOOLS_STAMP)
 # missing hard requirement fails the build.
 image: $(TOOLS_STAMP) $(B)/bin/cvm-reference $(B)/bin/cvm-kconfig-check
 	scripts/host-setup
-	B=$(B) CACHE=$(CACHE) INITRD=$(INITRD) CVM_REFERENCE=$(B)/bin/cvm-reference image/build-image
+	B=$(B) CACHE=$(CACHE) INITRD=$(INITRD) KERNEL=$(KERNEL) CVM_REFERENCE=$(B)/bin/cvm-reference \
+		image/build-image
 	$(B)/bin/cvm-kconfig-check $(B)/cvm.kernel-config $(KERNEL_FRAGMENTS)
 
 repro-check: $(TOOLS_STAMP) $(B)/bin/cvm-reference

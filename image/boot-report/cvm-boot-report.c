@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 #include <time.h>
 
 #include "base64.h"
@@ -96,8 +97,11 @@ static void report_sockets(void)
 int main(void)
 {
 	struct timespec ts;
+	struct utsname u;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (uname(&u) == 0)
+		printf("cvm-boot-report: kernel %s %s\n", u.release, u.version);
 	report_pcrs("sha256");
 	report_pcrs("sha384");
 	report_eventlog();
