@@ -1,8 +1,10 @@
 #include "workload_disk.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "gpt.h"
@@ -196,5 +198,24 @@ int wldisk_read_manifest(int fd, const struct wldisk *d, uint8_t **ret_buf, size
 		}
 	}
 	free(buf);
+	return r;
+}
+
+int wldisk_read_manifest_path(const char *path, uint8_t **ret_buf, size_t *ret_len)
+{
+	struct wldisk d;
+	struct stat st;
+	int fd, r;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0)
+		r = -errno;
+	else
+		r = wldisk_find(fd, (uint64_t)st.st_size, &d);
+	if (r == 0)
+		r = wldisk_read_manifest(fd, &d, ret_buf, ret_len);
+	close(fd);
 	return r;
 }

@@ -53,4 +53,9 @@ int wldisk_find(int fd, uint64_t size, struct wldisk *ret);
  * larger than any valid record needs: not read at all) or -errno. */
 int wldisk_read_manifest(int fd, const struct wldisk *d, uint8_t **ret_buf, size_t *ret_len);
 
+/* The same for a disk image file at path (host tools: cvm-workload identity,
+ * cvm-reference workload/verify): open, find, read. Same return values, plus -errno
+ * from open/fstat. */
+int wldisk_read_manifest_path(const char *path, uint8_t **ret_buf, size_t *ret_len);
+
 #endif

@@ -356,21 +356,13 @@ static int identity_cmd(const char *path, int json)
 {
 	struct manifest *man;
 	const char *err = NULL;
-	struct wldisk d;
-	struct stat st;
 	uint8_t *m = NULL;
 	size_t mlen = 0;
-	int fd, r;
+	int r;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) < 0)
-		die(EXIT_INPUT, "%s: %s", path, strerror(errno));
-	r = wldisk_find(fd, (uint64_t)st.st_size, &d);
-	if (r == 0)
-		r = wldisk_read_manifest(fd, &d, &m, &mlen);
-	else if (r == -ENOENT) /* not a GPT disk: a bare manifest file */
-		r = fd_read_all(fd, MANIFEST_MAX_SIZE, &m, &mlen);
-	close(fd);
+	r = wldisk_read_manifest_path(path, &m, &mlen);
+	if (r == -ENOENT) /* not a workload disk: a bare manifest file */
+		r = file_read_all(path, MANIFEST_MAX_SIZE, &m, &mlen);
 	if (r < 0)
 		die(EXIT_INPUT, "%s: %s", path,
 		    r == -EFBIG ? "manifest larger than 64 KiB" :

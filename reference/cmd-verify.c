@@ -133,27 +133,13 @@ static int workload_from_manifest(const uint8_t *m, size_t len, struct expected_
 
 static int workload_from_disk(const char *path, struct expected_workload *w)
 {
-	struct wldisk d;
-	struct stat st;
 	uint8_t *m = NULL;
 	size_t len;
-	int fd, r;
+	int r = wldisk_read_manifest_path(path, &m, &len);
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0) {
-		r = -errno;
-		goto out;
-	}
-	r = wldisk_find(fd, (uint64_t)st.st_size, &d);
-	if (r == 0)
-		r = wldisk_read_manifest(fd, &d, &m, &len);
 	if (r == 0)
 		r = workload_from_manifest(m, len, w);
 	free(m);
-out:
-	close(fd);
 	return r;
 }
 

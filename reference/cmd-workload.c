@@ -1,10 +1,7 @@
 /* cvm-reference workload: the values a verifier expects for one workload, from
  * the manifest bytes, by the same lib/ rule the agent measures with. */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,29 +13,6 @@
 #include "workload_identity.h"
 
 #define USAGE "usage: cvm-reference workload (DISK | --manifest FILE) [--json]\n"
-
-/* The manifest bytes M of a workload disk, read exactly as measure-agent reads them
- * (lib/workload_disk: GPT with CRCs, partition type and name, length record). */
-static int read_disk_manifest(const char *path, uint8_t **ret_buf, size_t *ret_len)
-{
-	struct wldisk d;
-	struct stat st;
-	int fd, r;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fstat(fd, &st) < 0) {
-		r = -errno;
-		goto out;
-	}
-	r = wldisk_find(fd, (uint64_t)st.st_size, &d);
-	if (r == 0)
-		r = wldisk_read_manifest(fd, &d, ret_buf, ret_len);
-out:
-	close(fd);
-	return r;
-}
 
 static const char *disk_error(int r)
 {
@@ -93,7 +67,8 @@ int cmd_workload(int argc, char **argv)
 	}
 
 	if (disk) {
-		r = read_disk_manifest(disk, &buf, &len);
+		/* M exactly as measure-agent reads it: GPT with CRCs, type and name, record. */
+		r = wldisk_read_manifest_path(disk, &buf, &len);
 		if (r < 0) {
 			fprintf(stderr, "cvm-reference: %s: %s\n", disk, disk_error(r));
 			return EXIT_INPUT;
