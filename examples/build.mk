@@ -1,4 +1,4 @@
-# examples/: the example workload (docs/walkthrough.md) and its workload disk.
+# examples/: the example workload (the README walkthrough) and its workload disk.
 #
 #   make example-workload   build/examples/echo-server.img (+ .manifest.json, .identity)
 #
@@ -26,7 +26,7 @@ example-workload: $(EXAMPLE_IMG)
 PROGRAMS += $(ECHO_SERVER)
 
 # make e2e: the customer loop and the tamper cases on the built image (tests/e2e/,
-# docs/walkthrough.md). Needs $(B)/cvm.raw (make image); ~10 min under TCG.
+# the README walkthrough). Needs $(B)/cvm.raw (make image); ~10 min under TCG.
 .PHONY: e2e
 e2e: $(PROGRAMS)
 	[ -f $(B)/cvm.raw ] || $(MAKE) image

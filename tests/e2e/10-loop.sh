@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The customer's loop, end to end, on the real image (docs/walkthrough.md):
+# The customer's loop, end to end, on the real image (the README walkthrough):
 #   reference values computed and signed (signature checked with openssl) →
 #   the example workload packed → the image booted with the workload disk under
 #   QEMU + OVMF + swtpm → evidence with a fresh nonce, over both channels:
