@@ -38,7 +38,10 @@ boot good --disk "$WORK/good.img" --fw-cfg "opt/org.cvmforge/evidence-nonce=$WOR
 ((rc == 0)) || { show good; fail "good workload: run-vm exit $rc (124 = timeout: the VM did not power off)"; }
 grep -q "cvm-workload-marker-ok uid=1000 gid=1000 nnp=1 env=1 CVM_TEST=yes arg=from-manifest" "$WORK/good.txt" \
 	|| { show good; fail "marker line missing or wrong"; }
-sed -n '/=== cvm-evidence begin ===/{n;p;q}' "$WORK/good.txt" | sed 's/^[^{]*//' >"$WORK/ev.json"   # strip the journal's "[t] measure-agent[pid]: "
+# The agent's own line between the markers (other units may write to the console at the
+# same time), without the journal's "[t] measure-agent[pid]: " prefix.
+sed -n '/=== cvm-evidence begin ===/,/=== cvm-evidence end ===/p' "$WORK/good.txt" |
+	grep -m1 -E 'measure-agent\[[0-9]+\]: \{' | sed 's/^[^{]*//' >"$WORK/ev.json"
 jq -e . "$WORK/ev.json" >/dev/null || { show good; fail "evidence on the console is not JSON"; }
 for bank in $(jq -r '.tpm.pcrs | keys[]' "$WORK/ev.json"); do
 	want=$(awk -v k="pcr8_$bank" '$1 == k { print $2 }' "$WORK/good.id")
