@@ -31,6 +31,7 @@
 #include "verity_tree.h"
 #include "workload_disk.h"
 #include "workload_identity.h"
+#include "strnum.h"
 
 #define EXIT_USAGE 2
 #define EXIT_INPUT 3
@@ -129,13 +130,11 @@ static void run_mkfs(const char *dir, const char *out, const char *name)
 	const char *epoch = getenv("SOURCE_DATE_EPOCH") ? getenv("SOURCE_DATE_EPOCH") : "0";
 	char targ[64], uarg[64], uuid[37], hex[65];
 	uint8_t h[SHA256_LEN];
-	char *end;
+	uint64_t e;
 	pid_t pid;
 	int status;
 
-	errno = 0;
-	unsigned long long e = strtoull(epoch, &end, 10);
-	if (errno || !*epoch || *end || e > INT64_MAX)
+	if (parse_uint(epoch, 10, INT64_MAX, &e) < 0)
 		die(EXIT_USAGE, "SOURCE_DATE_EPOCH=%s: not a decimal timestamp", epoch);
 	/* A fixed file-system UUID per workload name: randomness would break "same
 	 * directory, same bytes", and the UUID carries no security meaning here. */
@@ -146,7 +145,7 @@ static void run_mkfs(const char *dir, const char *out, const char *name)
 	h[8] = (h[8] & 0x3f) | 0x80;
 	hex_encode(h, 16, hex);
 	snprintf(uuid, sizeof uuid, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16, hex + 20);
-	snprintf(targ, sizeof targ, "-T%llu", e);
+	snprintf(targ, sizeof targ, "-T%llu", (unsigned long long)e);
 	snprintf(uarg, sizeof uarg, "-U%s", uuid);
 
 	pid = fork();
@@ -390,12 +389,10 @@ static void push(char ***v, size_t *n, const char *s)
 
 static uint32_t parse_id(const char *s, const char *what)
 {
-	char *end;
-	unsigned long long v;
+	uint64_t v;
 
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s || *end || v >= UINT32_MAX || *s == '-' || *s == '+')
+	/* (uid_t)-1 is "no change" to setresuid(): not a user. */
+	if (parse_uint(s, 10, UINT32_MAX - 1, &v) < 0)
 		die(EXIT_USAGE, "--user: %s \"%s\" is not a number in 0..4294967294", what, s);
 	return (uint32_t)v;
 }

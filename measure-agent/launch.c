@@ -23,6 +23,7 @@
 #include "dm.h"
 #include "file.h"
 #include "verity_tree.h"
+#include "strnum.h"
 
 #define PAYLOAD_DM_NAME "cvm-payload"
 
@@ -38,6 +39,7 @@ static int partition_dev(const char *disk, uint32_t number, dev_t *ret)
 	/* Partition names vary (vdb1, nvme0n1p1): match on the "partition" number. */
 	for (uint32_t probe = 0; probe < 2 && !found; probe++) {
 		uint8_t *buf;
+		uint64_t v;
 		size_t len;
 
 		if (probe == 0)
@@ -46,7 +48,10 @@ static int partition_dev(const char *disk, uint32_t number, dev_t *ret)
 			snprintf(p, sizeof p, "%s/%sp%u/partition", dir, disk, number);
 		if (file_read_all(p, 32, &buf, &len) < 0)
 			continue;
-		found = (unsigned)strtoul((char *)buf, NULL, 10) == number;
+		/* sysfs "partition" holds the number and a newline. */
+		if (len > 0 && buf[len - 1] == '\n')
+			buf[--len] = 0;
+		found = parse_uint((char *)buf, 10, UINT32_MAX, &v) == 0 && v == number;
 		free(buf);
 		if (found) {
 			memcpy(p + strlen(p) - strlen("partition"), "dev", 4);

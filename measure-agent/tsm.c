@@ -19,6 +19,7 @@
 
 #include "agent.h"
 #include "file.h"
+#include "strnum.h"
 
 #define TSM_REPORT_DIR "/sys/kernel/config/tsm/report"
 #define TSM_INSTANCE "cvmforge-measure-agent"
@@ -40,9 +41,9 @@ static int attr_path(const char *attr, char buf[PATH_MAX])
 	return 0;
 }
 
-static int read_u64_attr(const char *attr, unsigned long long *ret)
+static int read_u64_attr(const char *attr, uint64_t *ret)
 {
-	char p[PATH_MAX], *end;
+	char p[PATH_MAX];
 	uint8_t *buf;
 	size_t len;
 	int r;
@@ -54,9 +55,10 @@ static int read_u64_attr(const char *attr, unsigned long long *ret)
 		agent_set_detail("%s: %s", p, strerror(-r));
 		return r;
 	}
-	errno = 0;
-	*ret = strtoull((char *)buf, &end, 10);
-	r = (errno || end == (char *)buf || (*end && strcmp(end, "\n") != 0)) ? -EBADMSG : 0;
+	/* configfs prints the number and a newline. */
+	if (len > 0 && buf[len - 1] == '\n')
+		buf[--len] = 0;
+	r = parse_uint((char *)buf, 10, UINT64_MAX, ret) < 0 ? -EBADMSG : 0;
 	if (r < 0)
 		agent_set_detail("%s: not a decimal number", p);
 	free(buf);
@@ -92,7 +94,7 @@ int tsm_report(const char *provider, const uint8_t inblob[64], uint8_t **ret_out
 	       uint8_t **ret_aux, size_t *ret_aux_len)
 {
 	char dir[PATH_MAX], p[PATH_MAX];
-	unsigned long long g1, g2, g3;
+	uint64_t g1, g2, g3;
 	uint8_t *prov = NULL, *out = NULL, *aux = NULL;
 	size_t plen, olen = 0, alen = 0;
 	bool created = false;
@@ -136,7 +138,7 @@ int tsm_report(const char *provider, const uint8_t inblob[64], uint8_t **ret_out
 	if (r < 0)
 		goto out;
 	if (g2 != g1 + 1) {
-		agent_set_detail("configfs-tsm: generation %llu after writing inblob at %llu (concurrent writer or refused inblob)", g2, g1);
+		agent_set_detail("configfs-tsm: generation %llu after writing inblob at %llu (concurrent writer or refused inblob)", (unsigned long long)g2, (unsigned long long)g1);
 		r = -EBUSY;
 		goto out;
 	}
