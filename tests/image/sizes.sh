@@ -3,17 +3,20 @@
 # <= 64 MiB, UKI <= 24 MiB (with its initrd), initrd <= 4 MiB uncompressed.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
+. tests/image/lib.sh
 B=${B:-build}
 [[ -f $B/cvm.raw ]] || { echo "no $B/cvm.raw: run make image first"; exit 1; }
 
 part_bytes() { # GPT type -> partition size in bytes
-	sfdisk -J "$B/cvm.raw" | jq -r --arg t "$1" '.partitiontable.partitions[] | select(.type == $t) | .size * 512'
+	local start size
+	read -r start size < <(part_extent "$B/cvm.raw" "$1")
+	echo $((size * 512))
 }
 mib() { awk -v b="$1" 'BEGIN { printf "%.1f MiB", b / 1048576 }'; }
 
-root=$(part_bytes 4F68BCE3-E8CD-4DB1-96E7-FBCAF984B709)
-verity=$(part_bytes 2C7357ED-EBD2-46D9-AEC1-23D437EC2BF5)
-esp=$(part_bytes C12A7328-F81F-11D2-BA4B-00A0C93EC93B)
+root=$(part_bytes $TYPE_ROOT)
+verity=$(part_bytes $TYPE_ROOT_VERITY)
+esp=$(part_bytes $TYPE_ESP)
 uki=$(stat -c %s "$B/cvm.efi")
 initrd=$(stat -c %s "$B/cvm.initrd")
 disk=$(stat -c %s "$B/cvm.raw")
