@@ -15,7 +15,7 @@ command -v dump.erofs >/dev/null || fail "dump.erofs missing (erofs-utils, scrip
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 root=$(part_offset "$B/cvm.raw" "$ROOT_TYPE")
-size=$(sfdisk -d "$B/cvm.raw" | awk -v t="$ROOT_TYPE" 'index($0, "type=" t) { sub(/.*size= */, ""); sub(/,.*/, ""); print; exit }')
+size=$(part_extent "$B/cvm.raw" "$ROOT_TYPE" | cut -d' ' -f2)
 
 # Where systemd's first byte lives inside the erofs image (dump.erofs extent list).
 dd if="$B/cvm.raw" of="$work/root.erofs" bs=512 skip=$((root / 512)) count="$size" status=none
