@@ -33,10 +33,18 @@ FUZZFLAGS := -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=al
 .PHONY: all check test fuzz fuzz-smoke clean host-setup install-image
 
 # ---- lib/: the one implementation of everything two programs share -------------------
-LIB_SRCS   := $(sort $(wildcard lib/*.c))
-LIB_HDRS   := $(wildcard lib/*.h)
-LIBCVM     := $(B)/lib/libcvm.a
-LIBCVM_SAN := $(B)/san/lib/libcvm.a
+# One folder per layer (lib/README.md); a layer includes only itself and the layers
+# before it in LIB_LAYERS. The first LIBC_LAYERS need nothing but libc: they make
+# libcvm-libc.a, which the static initrd and the small host tools link.
+LIB_LAYERS  := util disk measure boot evidence doc
+LIBC_LAYERS := util disk
+lib_srcs    = $(sort $(foreach l,$(1),$(wildcard lib/$(l)/*.c)))
+LIB_SRCS    := $(call lib_srcs,$(LIB_LAYERS))
+LIBC_SRCS   := $(call lib_srcs,$(LIBC_LAYERS))
+LIB_HDRS    := $(wildcard lib/*/*.h)
+LIBCVM      := $(B)/lib/libcvm.a
+LIBCVM_LIBC := $(B)/lib/libcvm-libc.a
+LIBCVM_SAN  := $(B)/san/lib/libcvm.a
 
 $(B)/obj/%.o: %.c $(LIB_HDRS)
 	@mkdir -p $(@D)
@@ -47,6 +55,10 @@ $(B)/san/obj/%.o: %.c $(LIB_HDRS)
 	$(CC) $(CPPFLAGS) $(WARN) $(SANFLAGS) -c -o $@ $<
 
 $(LIBCVM): $(patsubst %.c,$(B)/obj/%.o,$(LIB_SRCS))
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcsD $@ $^
+
+$(LIBCVM_LIBC): $(patsubst %.c,$(B)/obj/%.o,$(LIBC_SRCS))
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcsD $@ $^
 
@@ -98,7 +110,7 @@ install-image:
 # Test scripts are the executable tests/<area>/*.sh files (figures.sh are benchmarks);
 # they run after the unit tests and fuzzers, cheap areas first, QEMU boots later, the
 # second image build for the reproducibility check last. One summary line at the end.
-TEST_AREAS   := reference kernel initrd image measure-agent boot e2e
+TEST_AREAS   := tree reference kernel initrd image measure-agent boot e2e
 TEST_SCRIPTS := $(foreach a,$(TEST_AREAS),$(sort $(shell find tests/$(a) -maxdepth 1 -name '*.sh' \
 	-perm -u+x ! -name 'figures.sh' 2>/dev/null)))
 

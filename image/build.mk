@@ -5,10 +5,10 @@
 #   make repro-check  two builds from scratch in two directories, compared file by file
 #   make boot         boot $(B)/cvm.raw in QEMU + OVMF + swtpm (serial on stdout)
 
-BOOT_REPORT_SRCS := image/boot-report/cvm-boot-report.c lib/base64.c lib/file.c
+BOOT_REPORT_SRCS := image/boot-report/cvm-boot-report.c
 PROGRAMS += $(B)/bin/cvm-boot-report
 
-$(B)/bin/cvm-boot-report: $(call objs,$(BOOT_REPORT_SRCS))
+$(B)/bin/cvm-boot-report: $(call objs,$(BOOT_REPORT_SRCS)) $(LIBCVM_LIBC)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
 

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <sys/mount.h>
 
-#include "hex.h"
+#include "util/hex.h"
 #include "kcmdline.h"
 
 /* Keys that would pick, or relax the checking of, the root some other way than

@@ -30,12 +30,12 @@
 #include <unistd.h>
 
 #include "cmdline.h"
-#include "dm.h"
-#include "gpt.h"
-#include "hex.h"
+#include "disk/dm.h"
+#include "disk/gpt.h"
+#include "util/hex.h"
 #include "kcmdline.h"
-#include "verity_sb.h"
-#include "strnum.h"
+#include "disk/verity_sb.h"
+#include "util/strnum.h"
 
 #define MODULES_FILE "/etc/cvm-init/modules"
 #define NEWROOT "/sysroot"

@@ -24,9 +24,9 @@
 #include <unistd.h>
 
 #include "cpio.h"
-#include "file.h"
+#include "util/file.h"
 #include "moddep.h"
-#include "strnum.h"
+#include "util/strnum.h"
 
 #define EXIT_USAGE 2
 #define EXIT_INPUT 3

@@ -24,9 +24,9 @@ KERNEL_MIN_FRAGMENTS := $(sort $(wildcard kernel-config/minimal/*.config))
 KCONFIG_SRCS := kernel-config/kconfig.c kernel-config/cvm-kconfig-check.c
 PROGRAMS += $(B)/bin/cvm-kconfig-check
 
-# Only lib/file.c is needed: linking that one object (not all of libcvm.a) keeps the
-# checker, which `make image` runs, independent of the rest of lib/.
-$(B)/bin/cvm-kconfig-check: $(call objs,$(KCONFIG_SRCS) lib/file.c)
+# Only lib's libc-only layers: the checker, which `make image` runs, stays independent
+# of OpenSSL and the rest of lib/.
+$(B)/bin/cvm-kconfig-check: $(call objs,$(KCONFIG_SRCS)) $(LIBCVM_LIBC)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
 

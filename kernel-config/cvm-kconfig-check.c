@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "file.h"
+#include "util/file.h"
 #include "kconfig.h"
 
 enum { EXIT_HARD_FAILED = 1, EXIT_USAGE = 2, EXIT_BAD_INPUT = 3 };

@@ -9,10 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "cel.h"
-#include "digest.h"
-#include "manifest.h"
-#include "workload_disk.h"
+#include "measure/cel.h"
+#include "measure/digest.h"
+#include "measure/manifest.h"
+#include "measure/workload_disk.h"
 
 /* State of this boot: the copy of M and the exactly-once marker (tmpfs). */
 #define AGENT_STATE_DIR "/run/cvm-workload"

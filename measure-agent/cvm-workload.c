@@ -23,15 +23,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "base64.h"
-#include "file.h"
+#include "util/base64.h"
+#include "util/file.h"
 #include "gpt-write.h"
-#include "hex.h"
-#include "manifest.h"
-#include "verity_tree.h"
-#include "workload_disk.h"
-#include "workload_identity.h"
-#include "strnum.h"
+#include "util/hex.h"
+#include "measure/manifest.h"
+#include "measure/verity_tree.h"
+#include "measure/workload_disk.h"
+#include "measure/workload_identity.h"
+#include "util/strnum.h"
 
 #define EXIT_USAGE 2
 #define EXIT_INPUT 3

@@ -12,11 +12,11 @@
 #include <unistd.h>
 
 #include "agent.h"
-#include "base64.h"
-#include "file.h"
-#include "hex.h"
-#include "json.h"
-#include "workload_identity.h"
+#include "util/base64.h"
+#include "util/file.h"
+#include "util/hex.h"
+#include "util/json.h"
+#include "measure/workload_identity.h"
 
 static const unsigned quote_pcrs[] = { 4, 8, 9, 11, 12 };
 
@@ -53,7 +53,7 @@ static int log_record(const char *json, size_t len, void *userdata)
 {
 	struct log_ctx *c = userdata;
 
-	/* verbatim: lib/cel checked that it is one valid JSON object */
+	/* verbatim: lib/measure/cel checked that it is one valid JSON object */
 	fputs(c->n++ ? ",\n    " : "\n    ", c->f);
 	fwrite(json, 1, len, c->f);
 	return 0;

@@ -1,5 +1,5 @@
 /* Finding the manifest without udev: every whole disk in /sys/class/block is opened
- * through its devtmpfs node and its GPT is read directly (lib/gpt checks the CRCs);
+ * through its devtmpfs node and its GPT is read directly (lib/disk/gpt checks the CRCs);
  * a workload disk is the one with a cvm-manifest partition (type GUID and name).
  * The other source is a QEMU fw_cfg blob (opt/org.cvmforge/manifest). Exactly one
  * manifest may exist: two would make "which workload is this?" ambiguous. */
@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "agent.h"
-#include "file.h"
-#include "workload_identity.h"
+#include "util/file.h"
+#include "measure/workload_identity.h"
 
 const char *source_name(enum manifest_source s)
 {

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "gpt.h"
+#include "disk/gpt.h"
 
 #define ENTRY_SIZE 128u
 #define ENTRY_SECTORS (GPTW_ENTRIES * ENTRY_SIZE / GPTW_SECTOR) /* 32 */

@@ -20,10 +20,10 @@
 #include <unistd.h>
 
 #include "agent.h"
-#include "dm.h"
-#include "file.h"
-#include "verity_tree.h"
-#include "strnum.h"
+#include "disk/dm.h"
+#include "util/file.h"
+#include "measure/verity_tree.h"
+#include "util/strnum.h"
 
 #define PAYLOAD_DM_NAME "cvm-payload"
 

@@ -22,10 +22,10 @@
 #include <unistd.h>
 
 #include "agent.h"
-#include "file.h"
-#include "hex.h"
-#include "snp_report.h"
-#include "workload_identity.h"
+#include "util/file.h"
+#include "util/hex.h"
+#include "evidence/snp_report.h"
+#include "measure/workload_identity.h"
 
 static char detail[512];
 

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "agent.h"
-#include "snp_report.h"
+#include "evidence/snp_report.h"
 
 #define SEV_DEV "/dev/sev-guest"
 
@@ -68,7 +68,7 @@ static int report_ioctl(const uint8_t report_data[64], uint8_t **ret, size_t *re
 		free(resp);
 		return r;
 	}
-	/* lib/snp_report checks the response header (status, size) and the report. */
+	/* lib/evidence/snp_report checks the response header (status, size) and the report. */
 	r = snp_report_parse(resp->data, sizeof resp->data, &rep);
 	if (r < 0) {
 		agent_set_detail("SNP_GET_REPORT returned a malformed response");

@@ -14,8 +14,8 @@
 #include <unistd.h>
 
 #include "agent.h"
-#include "file.h"
-#include "tdx_quote.h"
+#include "util/file.h"
+#include "evidence/tdx_quote.h"
 
 #define TDX_SYSFS "/sys/devices/virtual/misc/tdx_guest"
 #define TDX_DEV "/dev/tdx_guest"

@@ -18,8 +18,8 @@
 #include <unistd.h>
 
 #include "agent.h"
-#include "file.h"
-#include "strnum.h"
+#include "util/file.h"
+#include "util/strnum.h"
 
 #define TSM_REPORT_DIR "/sys/kernel/config/tsm/report"
 #define TSM_INSTANCE "cvmforge-measure-agent"

@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "authenticode.h"
+#include "boot/authenticode.h"
 #include "commands.h"
-#include "file.h"
-#include "hex.h"
+#include "util/file.h"
+#include "util/hex.h"
 
 /* Big enough for any UKI with a full initrd; larger inputs are refused, not truncated. */
 #define PE_FILE_MAX (1024u * 1024 * 1024)

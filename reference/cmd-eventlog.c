@@ -1,21 +1,21 @@
 /* cvm-reference eventlog: replay a firmware event log (TCG2 crypto-agile, legacy
  * SHA-1, TDX CCEL) or a CEL-JSON log (systemd / measure-agent JSON-SEQ, or an
  * evidence document's "event_log" array), list its events and print the register
- * values it produces. Replay uses lib/tcg_eventlog and lib/cel_read, which extend
- * through lib/digest: the same rule the agent and the firmware use. */
+ * values it produces. Replay uses lib/evidence/tcg_eventlog and lib/evidence/cel_read, which extend
+ * through lib/measure/digest: the same rule the agent and the firmware use. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cel_read.h"
+#include "evidence/cel_read.h"
 #include "commands.h"
-#include "file.h"
-#include "hex.h"
-#include "json.h"
-#include "tcg_eventlog.h"
-#include "tpm_attest.h"
+#include "util/file.h"
+#include "util/hex.h"
+#include "util/json.h"
+#include "evidence/tcg_eventlog.h"
+#include "evidence/tpm_attest.h"
 
 #define EVENTLOG_MAX TCG_LOG_MAX_SIZE
 
@@ -40,7 +40,7 @@ static int show_tcg(const uint8_t *buf, size_t len, enum tcg_log_format fmt, int
 	if (!rp)
 		return -ENOMEM;
 	/* Replay first, so a malformed log fails before anything is printed. A bank
-	 * lib/digest cannot hash (SM3) still lets the events be listed. */
+	 * lib/measure/digest cannot hash (SM3) still lets the events be listed. */
 	r = tcg_log_replay(buf, len, fmt, rp);
 	if (r == -EOPNOTSUPP) {
 		memset(rp, 0, sizeof(*rp));

@@ -8,12 +8,12 @@
 
 #include "commands.h"
 #include "evidence.h"
-#include "file.h"
-#include "hex.h"
-#include "json.h"
-#include "snp_report.h"
-#include "tdx_quote.h"
-#include "tpm_attest.h"
+#include "util/file.h"
+#include "util/hex.h"
+#include "util/json.h"
+#include "evidence/snp_report.h"
+#include "evidence/tdx_quote.h"
+#include "evidence/tpm_attest.h"
 
 #define EVIDENCE_MAX (1024 * 1024)
 

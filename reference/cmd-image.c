@@ -13,17 +13,17 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "boot_pcrs.h"
+#include "boot/boot_pcrs.h"
 #include "commands.h"
-#include "digest.h"
-#include "hex.h"
-#include "ovmf.h"
-#include "refdoc.h"
+#include "measure/digest.h"
+#include "util/hex.h"
+#include "boot/ovmf.h"
+#include "doc/refdoc.h"
 #include "sign.h"
-#include "snp_digest.h"
-#include "tdx_mrtd.h"
-#include "uki.h"
-#include "strnum.h"
+#include "boot/snp_digest.h"
+#include "boot/tdx_mrtd.h"
+#include "boot/uki.h"
+#include "util/strnum.h"
 
 #define MAX_LIST 64
 #define INPUT_MAX ((size_t)8 << 30) /* disk images up to 8 GiB */

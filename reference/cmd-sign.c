@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "commands.h"
-#include "docsig.h"
-#include "file.h"
+#include "doc/docsig.h"
+#include "util/file.h"
 #include "sign.h"
 
 #define DOC_MAX (16u * 1024 * 1024)

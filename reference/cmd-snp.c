@@ -1,6 +1,6 @@
 /* cvm-reference snp: the SEV-SNP launch digest (report MEASUREMENT) QEMU produces for
  * an OVMF image, optionally with measured direct boot (-kernel/-initrd/-append), for
- * N vCPUs of a named EPYC model. The digest rule lives in lib/snp_digest.c.
+ * N vCPUs of a named EPYC model. The digest rule lives in lib/boot/snp_digest.c.
  *
  * Also reproduces virtee/sev-snp-measure's "snp:ovmf-hash" split: --print-ovmf-hash
  * prints the digest state after the firmware pages, and --ovmf-hash HEX with
@@ -14,11 +14,11 @@
 #include <unistd.h>
 
 #include "commands.h"
-#include "digest.h"
-#include "file.h"
-#include "hex.h"
-#include "snp_digest.h"
-#include "snp_vmsa.h"
+#include "measure/digest.h"
+#include "util/file.h"
+#include "util/hex.h"
+#include "boot/snp_digest.h"
+#include "boot/snp_vmsa.h"
 
 #define USAGE                                                                              \
 	"usage: cvm-reference snp (--ovmf FW | --ovmf-hash HEX --ovmf-metadata FILE)\n"    \

@@ -1,5 +1,5 @@
 /* cvm-reference tdx-mrtd: the MRTD a TD built by QEMU from a TDVF image reports.
- * Which order QEMU adds and extends the pages in changes the value (lib/tdx_mrtd.h):
+ * Which order QEMU adds and extends the pages in changes the value (lib/boot/tdx_mrtd.h):
  * per-page for upstream QEMU >= 9.2, two-pass for the older out-of-tree TDX QEMU. */
 #include <errno.h>
 #include <getopt.h>
@@ -8,10 +8,10 @@
 #include <string.h>
 
 #include "commands.h"
-#include "file.h"
-#include "hex.h"
-#include "ovmf.h"
-#include "tdx_mrtd.h"
+#include "util/file.h"
+#include "util/hex.h"
+#include "boot/ovmf.h"
+#include "boot/tdx_mrtd.h"
 
 #define USAGE "usage: cvm-reference tdx-mrtd --ovmf FW [--page-order per-page|two-pass]\n" \
 	      "(default per-page: QEMU >= 9.2; two-pass: older TDX QEMU)\n"

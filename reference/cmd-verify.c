@@ -32,22 +32,22 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
-#include "base64.h"
-#include "cel_read.h"
+#include "util/base64.h"
+#include "evidence/cel_read.h"
 #include "commands.h"
-#include "digest.h"
-#include "docsig.h"
+#include "measure/digest.h"
+#include "doc/docsig.h"
 #include "evidence.h"
-#include "file.h"
-#include "hex.h"
-#include "json.h"
-#include "refdoc.h"
-#include "snp_report.h"
-#include "tdx_quote.h"
-#include "tpm_attest.h"
-#include "workload_disk.h"
-#include "workload_identity.h"
-#include "strnum.h"
+#include "util/file.h"
+#include "util/hex.h"
+#include "util/json.h"
+#include "doc/refdoc.h"
+#include "evidence/snp_report.h"
+#include "evidence/tdx_quote.h"
+#include "evidence/tpm_attest.h"
+#include "measure/workload_disk.h"
+#include "measure/workload_identity.h"
+#include "util/strnum.h"
 
 #define REFDOC_FILE_MAX (4u * 1024 * 1024)
 #define EVIDENCE_DOC_MAX (8u * 1024 * 1024)

@@ -7,10 +7,10 @@
 #include <string.h>
 
 #include "commands.h"
-#include "file.h"
-#include "hex.h"
-#include "workload_disk.h"
-#include "workload_identity.h"
+#include "util/file.h"
+#include "util/hex.h"
+#include "measure/workload_disk.h"
+#include "measure/workload_identity.h"
 
 #define USAGE "usage: cvm-reference workload (DISK | --manifest FILE) [--json]\n"
 

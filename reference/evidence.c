@@ -2,12 +2,12 @@
 #include <errno.h>
 #include <string.h>
 
-#include "bytes.h"
+#include "util/bytes.h"
 #include "evidence.h"
-#include "hex.h"
-#include "snp_report.h"
-#include "tdx_quote.h"
-#include "tpm_attest.h"
+#include "util/hex.h"
+#include "evidence/snp_report.h"
+#include "evidence/tdx_quote.h"
+#include "evidence/tpm_attest.h"
 
 enum ev_kind ev_detect(const uint8_t *buf, size_t len)
 {

@@ -15,8 +15,8 @@
 #include <openssl/x509v3.h>
 
 #include "evidence.h"
-#include "hex.h"
-#include "snp_report.h"
+#include "util/hex.h"
+#include "evidence/snp_report.h"
 
 /* VCEK/VLEK extensions (spec 57230 §3.1 table 8). */
 #define OID_BL_SPL "1.3.6.1.4.1.3704.1.3.1"

@@ -20,13 +20,13 @@
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
-#include "digest.h"
+#include "measure/digest.h"
 #include "evidence.h"
-#include "file.h"
-#include "hex.h"
-#include "json.h"
-#include "sgx_pck.h"
-#include "tdx_quote.h"
+#include "util/file.h"
+#include "util/hex.h"
+#include "util/json.h"
+#include "evidence/sgx_pck.h"
+#include "evidence/tdx_quote.h"
 
 #define COLLATERAL_MAX (1024 * 1024)
 #define MAX_CRLS 8

@@ -17,12 +17,12 @@
 #include <openssl/param_build.h>
 #include <openssl/rsa.h>
 
-#include "digest.h"
+#include "measure/digest.h"
 #include "evidence.h"
-#include "file.h"
-#include "hex.h"
-#include "tcg_eventlog.h"
-#include "tpm_attest.h"
+#include "util/file.h"
+#include "util/hex.h"
+#include "evidence/tcg_eventlog.h"
+#include "evidence/tpm_attest.h"
 
 #define TPM_FILE_MAX (64 * 1024)
 

@@ -14,9 +14,9 @@
 #include <openssl/x509v3.h>
 
 #include "evidence.h"
-#include "base64.h"
-#include "file.h"
-#include "strnum.h"
+#include "util/base64.h"
+#include "util/file.h"
+#include "util/strnum.h"
 
 #define CERT_FILE_MAX (1024 * 1024)
 
@@ -143,7 +143,7 @@ fail:
 }
 
 /* The base64 body of one PEM block (lines ending in '\n'), decoded by the strict
- * lib/base64 (padding required, canonical trailing bits) and parsed as exactly one
+ * lib/util/base64 (padding required, canonical trailing bits) and parsed as exactly one
  * DER certificate: a block that decodes to anything more or less is refused, so
  * no byte of it can change without changing the certificate. */
 static X509 *pem_block_strict(const uint8_t *b, size_t n)

@@ -8,8 +8,8 @@
 #include <sys/utsname.h>
 #include <time.h>
 
-#include "base64.h"
-#include "file.h"
+#include "util/base64.h"
+#include "util/file.h"
 
 #define PCR_COUNT 24
 #define EVENTLOG "/sys/kernel/security/tpm0/binary_bios_measurements"

@@ -3,7 +3,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "cel.h"
+#include "measure/cel.h"
 
 static int cb(const char *json, size_t len, void *userdata)
 {

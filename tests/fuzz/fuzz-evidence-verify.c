@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "../../reference/evidence.h"
-#include "json.h"
+#include "util/json.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,10 +1,10 @@
-/* lib/gpt on hostile bytes: input = one 512-byte LBA 1 followed by the entry array.
+/* lib/disk/gpt on hostile bytes: input = one 512-byte LBA 1 followed by the entry array.
  * Every entry the parser accepts must lie inside the usable range. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "gpt.h"
+#include "disk/gpt.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,4 +1,4 @@
-/* cvm-init's command-line parser (initrd/cmdline.c, lib/kcmdline.c) on arbitrary
+/* cvm-init's command-line parser (initrd/cmdline.c, initrd/kcmdline.c) on arbitrary
  * text: no crash, and an accepted line always carries a roothash of 32 or 64 bytes
  * and a root mount that is read-only and nodev. */
 #include <stdint.h>

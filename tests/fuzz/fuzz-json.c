@@ -1,9 +1,9 @@
-/* libFuzzer harness for lib/json: any input must parse or be refused cleanly, and
+/* libFuzzer harness for lib/util/json: any input must parse or be refused cleanly, and
  * every accessor must be safe on what was parsed. */
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "json.h"
+#include "util/json.h"
 
 static void walk(const struct json_value *v)
 {

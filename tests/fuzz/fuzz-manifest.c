@@ -1,4 +1,4 @@
-/* libFuzzer harness for lib/manifest: any input parses or is refused with a reason;
+/* libFuzzer harness for lib/measure/manifest: any input parses or is refused with a reason;
  * whatever parses survives a canonical write and re-parse unchanged (the packer
  * writes what the agent reads). */
 #include <stdint.h>
@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "manifest.h"
+#include "measure/manifest.h"
 
 static char *canonical(const struct manifest *m, size_t *ret_len)
 {

@@ -1,4 +1,4 @@
-/* lib/moddep on arbitrary modules.dep / modules.softdep text (split at the first
+/* initrd/moddep on arbitrary modules.dep / modules.softdep text (split at the first
  * 0xff byte): parse, then order every module; no crash, no leak, and an order
  * never lists a module twice. */
 #include <stdint.h>

@@ -1,4 +1,4 @@
-/* libFuzzer harness for lib/ovmf (OVMF footer table, SEV and TDVF metadata) and the
+/* libFuzzer harness for lib/boot/ovmf (OVMF footer table, SEV and TDVF metadata) and the
  * digest code that consumes what it parses: any input must be parsed or refused
  * cleanly, and whatever parses must be measurable without reading out of bounds.
  * Seeds: the 4 KiB AmdSev suffix (../shared/testdata, origin in its README) and
@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ovmf.h"
-#include "snp_digest.h"
-#include "tdx_mrtd.h"
+#include "boot/ovmf.h"
+#include "boot/snp_digest.h"
+#include "boot/tdx_mrtd.h"
 
 /* Keep each run fast: measure only metadata asking for little memory. */
 #define FUZZ_MEASURE_MAX (1u << 20)

@@ -1,12 +1,12 @@
-/* libFuzzer harness for lib/pe, lib/authenticode, lib/uki and the GPT part of
- * lib/boot_pcrs: any bytes must be parsed or refused cleanly, and everything derived
+/* libFuzzer harness for lib/boot/pe, lib/boot/authenticode, lib/boot/uki and the GPT part of
+ * lib/boot/boot_pcrs: any bytes must be parsed or refused cleanly, and everything derived
  * from a parsed UKI (command line, initrd, full boot event list) must stay in bounds. */
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "authenticode.h"
-#include "boot_pcrs.h"
-#include "uki.h"
+#include "boot/authenticode.h"
+#include "boot/boot_pcrs.h"
+#include "boot/uki.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -1,11 +1,11 @@
-/* libFuzzer harness for lib/refdoc: any bytes are a valid reference document or are
+/* libFuzzer harness for lib/doc/refdoc: any bytes are a valid reference document or are
  * refused; a document that parses must write back and parse again to the same model. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "refdoc.h"
+#include "doc/refdoc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -2,7 +2,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "sgx_pck.h"
+#include "evidence/sgx_pck.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

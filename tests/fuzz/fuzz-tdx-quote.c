@@ -2,7 +2,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "tdx_quote.h"
+#include "evidence/tdx_quote.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -2,8 +2,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "digest.h"
-#include "tpm_attest.h"
+#include "measure/digest.h"
+#include "evidence/tpm_attest.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,10 +1,10 @@
-/* lib/verity_sb on hostile superblocks: accepted values stay inside the bounds
+/* lib/disk/verity_sb on hostile superblocks: accepted values stay inside the bounds
  * cvm-init and the dm table builder rely on. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "verity_sb.h"
+#include "disk/verity_sb.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

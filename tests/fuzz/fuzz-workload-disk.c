@@ -1,5 +1,5 @@
 /* libFuzzer harness for the workload-disk reader the agent runs on every attached
- * disk: GPT header/entries (lib/gpt via wldisk_find), partition roles, and the
+ * disk: GPT header/entries (lib/disk/gpt via wldisk_find), partition roles, and the
  * manifest record. The input is the disk image. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -7,7 +7,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "workload_disk.h"
+#include "measure/workload_disk.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -64,7 +64,7 @@ if [[ -x $B/bin/cvm-reference ]]; then
 	for k in manifest_sha256 manifest_sha384 pcr8_sha256 pcr8_sha384 rtmr3 host_data mrconfigid; do
 		[[ $(jq -r ".$k" "$WORK/ref.json") == $(awk -v k=$k '$1 == k { print $2 }' "$WORK/a.id") ]] || fail "$k differs from cvm-reference"
 	done
-	ok "identity = cvm-reference workload (lib/workload_identity on both sides)"
+	ok "identity = cvm-reference workload (lib/measure/workload_identity on both sides)"
 fi
 [[ $(awk '$1 == "host_data_base64" { print $2 }' "$WORK/a.id" | base64 -d | od -An -v -tx1 | tr -d ' \n') == \
    $(awk '$1 == "host_data" { print $2 }' "$WORK/a.id") ]] || fail "host_data_base64"

@@ -14,8 +14,8 @@
 #include <time.h>
 
 #include "evidence.h"
-#include "file.h"
-#include "tcg_eventlog.h"
+#include "util/file.h"
+#include "evidence/tcg_eventlog.h"
 
 static double now(void)
 {

@@ -1,7 +1,7 @@
 /* Timing of the SNP launch digest and TDX MRTD library calls, for the figures in the
  * report (not part of `make check`). Build and run from the top of the tree:
  *   cc -O2 -D_GNU_SOURCE -Ilib -o build/snp-mrtd-bench tests/perf/snp-mrtd-bench.c \
- *      lib/ovmf.c lib/snp_vmsa.c lib/snp_digest.c lib/tdx_mrtd.c lib/digest.c lib/file.c -lcrypto
+ *      lib/boot/ovmf.c lib/boot/snp_vmsa.c lib/boot/snp_digest.c lib/boot/tdx_mrtd.c lib/measure/digest.c lib/util/file.c -lcrypto
  *   /usr/bin/time -v build/snp-mrtd-bench AMDSEV.fd TDX.fd [KERNEL INITRD]
  * Prints: one full SNP digest (firmware + metadata + VMSAs), the firmware hash alone,
  * snp_finish() for 1..64 vCPUs x 4 CPU types reusing one firmware hash, the
@@ -11,9 +11,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "file.h"
-#include "snp_digest.h"
-#include "tdx_mrtd.h"
+#include "util/file.h"
+#include "boot/snp_digest.h"
+#include "boot/tdx_mrtd.h"
 
 static double now(void)
 {

@@ -4,7 +4,7 @@
 # sha256 and sha384 banks, with no boot phase and with enter-initrd:leave-initrd —
 # for the image's UKI and for a UKI with more section types (.pcrpkey, .dtb, .splash)
 # built here with ukify 257. Sections are extracted with binutils' objcopy
-# (VirtualSize bytes), independently of lib/pe.
+# (VirtualSize bytes), independently of lib/boot/pe.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ref=$(realpath "${CVM_REFERENCE:-build/bin/cvm-reference}")

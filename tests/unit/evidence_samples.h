@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "file.h"
-#include "hex.h"
+#include "util/file.h"
+#include "util/hex.h"
 
 static inline const char *evidence_dir(void)
 {

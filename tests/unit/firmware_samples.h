@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "file.h"
-#include "hex.h"
-#include "ovmf.h"
+#include "util/file.h"
+#include "util/hex.h"
+#include "boot/ovmf.h"
 
 static inline uint8_t *fw_read(const char *env, const char *def, const char *name, size_t *ret_len)
 {

@@ -1,7 +1,7 @@
 /* RFC 4648 §10 test vectors, and strictness of the decoder. */
 #include <errno.h>
 
-#include "base64.h"
+#include "util/base64.h"
 #include "unit.h"
 
 int main(void)

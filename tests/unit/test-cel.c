@@ -1,4 +1,4 @@
-/* lib/cel: record encoding (checked with jq --seq when jq is installed, and with our
+/* lib/measure/cel: record encoding (checked with jq --seq when jq is installed, and with our
  * own JSON reader), the flock + sticky-bit append protocol, and the log splitter. */
 #include <errno.h>
 #include <fcntl.h>
@@ -7,9 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cel.h"
-#include "file.h"
-#include "json.h"
+#include "measure/cel.h"
+#include "util/file.h"
+#include "util/json.h"
 #include "unit.h"
 
 static const char expect_pcr[] =

@@ -3,10 +3,10 @@
  * `printf … | openssl dgst` (see comments). */
 #include <errno.h>
 
-#include "digest.h"
-#include "hex.h"
+#include "measure/digest.h"
+#include "util/hex.h"
 #include "unit.h"
-#include "workload_identity.h"
+#include "measure/workload_identity.h"
 
 static void hex_of(const uint8_t *b, size_t n, char *out) { hex_encode(b, n, out); }
 

@@ -1,4 +1,4 @@
-/* lib/dm: the dm-verity table string, the DM_TABLE_LOAD buffer layout (alignment,
+/* lib/disk/dm: the dm-verity table string, the DM_TABLE_LOAD buffer layout (alignment,
  * sizes, offsets) and name checks. The ioctls themselves run in the QEMU boot tests
  * (tests/boot/), since device-mapper does not work on the build host. */
 #include <errno.h>
@@ -7,7 +7,7 @@
 #include <string.h>
 #include <sys/sysmacros.h>
 
-#include "dm.h"
+#include "disk/dm.h"
 #include "unit.h"
 
 static const uint8_t root[32] = {

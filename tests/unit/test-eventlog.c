@@ -12,14 +12,14 @@
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
-#include "cel_read.h"
+#include "evidence/cel_read.h"
 #include "evidence_samples.h"
-#include "sgx_pck.h"
-#include "tcg_eventlog.h"
-#include "tdx_quote.h"
-#include "tpm_attest.h"
+#include "evidence/sgx_pck.h"
+#include "evidence/tcg_eventlog.h"
+#include "evidence/tdx_quote.h"
+#include "evidence/tpm_attest.h"
 #include "unit.h"
-#include "workload_identity.h"
+#include "measure/workload_identity.h"
 
 /* Compares every PCR a pcrs_*.txt lists ("N HEX") against the replay, for the PCRs
  * the log extends; returns how many matched, -1 on a mismatch. */

@@ -12,7 +12,7 @@
 
 #include "../../reference/evidence.h"
 #include "evidence_samples.h"
-#include "tdx_quote.h"
+#include "evidence/tdx_quote.h"
 #include "unit.h"
 
 static char tmpdir[] = "/tmp/cvm-evidence-test.XXXXXX";

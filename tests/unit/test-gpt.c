@@ -1,4 +1,4 @@
-/* lib/gpt: the primary GPT of a real image, GUID byte order, CRCs, and malformed
+/* lib/disk/gpt: the primary GPT of a real image, GUID byte order, CRCs, and malformed
  * headers/entries. The fixture bytes are LBA 1 (first 92 bytes) and the first three
  * entries of an early cvmforge image (systemd-repart 257, `make image`, 2026-11-23:
  * 592400 sectors of 512 bytes; ESP, root-x86-64, root-x86-64-verity), whose UKI
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gpt.h"
+#include "disk/gpt.h"
 #include "unit.h"
 
 static const uint8_t b1_header[92] = {

@@ -1,4 +1,4 @@
-/* initrd/cmdline.c + lib/kcmdline.c: cvm-init's strict reading of the kernel command
+/* initrd/cmdline.c + initrd/kcmdline.c: cvm-init's strict reading of the kernel command
  * line. The good case is the image's real command line (image/mkosi.conf.d/20-cmdline.conf
  * plus the roothash= mkosi adds). */
 #include <errno.h>

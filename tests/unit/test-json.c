@@ -1,8 +1,8 @@
-/* lib/json: strictness (what must be refused) and accessors. */
+/* lib/util/json: strictness (what must be refused) and accessors. */
 #include <errno.h>
 #include <stdlib.h>
 
-#include "json.h"
+#include "util/json.h"
 #include "unit.h"
 
 static int parse(const char *s, struct json_value **v)

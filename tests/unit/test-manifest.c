@@ -1,12 +1,12 @@
-/* lib/manifest: the strict v1 schema (measure-agent/MANIFEST.md). Every refusal is
+/* lib/measure/manifest: the strict v1 schema (measure-agent/MANIFEST.md). Every refusal is
  * checked with the reason the agent would print. */
 #include <errno.h>
 #include <stdlib.h>
 
-#include "hex.h"
-#include "manifest.h"
+#include "util/hex.h"
+#include "measure/manifest.h"
 #include "unit.h"
-#include "workload_identity.h"
+#include "measure/workload_identity.h"
 
 static const char valid[] =
 	"{\n  \"version\": 1,\n  \"name\": \"hello\",\n  \"argv\": [\"/app/bin/hello\", \"--x\", \"\"],\n"

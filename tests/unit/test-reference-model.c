@@ -1,4 +1,4 @@
-/* lib/pe, lib/authenticode, lib/uki, lib/boot_pcrs, lib/refdoc, lib/docsig on
+/* lib/boot/pe, lib/boot/authenticode, lib/boot/uki, lib/boot/boot_pcrs, lib/doc/refdoc, lib/doc/docsig on
  * synthetic PE/UKI images built here. The real-file checks (pesign, systemd-measure,
  * a real OVMF + swtpm boot) are in tests/reference/ and tests/boot/. */
 #include <errno.h>
@@ -9,13 +9,13 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
-#include "authenticode.h"
-#include "boot_pcrs.h"
-#include "docsig.h"
-#include "hex.h"
-#include "pe.h"
-#include "refdoc.h"
-#include "uki.h"
+#include "boot/authenticode.h"
+#include "boot/boot_pcrs.h"
+#include "doc/docsig.h"
+#include "util/hex.h"
+#include "boot/pe.h"
+#include "doc/refdoc.h"
+#include "boot/uki.h"
 #include "unit.h"
 
 #define PE_OFF 0x40u

@@ -19,9 +19,9 @@
 #include <string.h>
 
 #include "firmware_samples.h"
-#include "hex.h"
-#include "snp_digest.h"
-#include "snp_vmsa.h"
+#include "util/hex.h"
+#include "boot/snp_digest.h"
+#include "boot/snp_vmsa.h"
 #include "unit.h"
 
 #define FEAT_SNP 0x1       /* SNPActive */

@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "evidence_samples.h"
-#include "snp_report.h"
-#include "tdx_quote.h"
+#include "evidence/snp_report.h"
+#include "evidence/tdx_quote.h"
 #include "unit.h"
 
 static void test_snp_samples(void)

@@ -1,7 +1,7 @@
-/* lib/strnum: what strtoul() would accept and we must not. */
+/* lib/util/strnum: what strtoul() would accept and we must not. */
 #include <errno.h>
 
-#include "strnum.h"
+#include "util/strnum.h"
 #include "unit.h"
 
 int main(void)

@@ -15,8 +15,8 @@
 #include <openssl/evp.h>
 
 #include "firmware_samples.h"
-#include "ovmf.h"
-#include "tdx_mrtd.h"
+#include "boot/ovmf.h"
+#include "boot/tdx_mrtd.h"
 #include "unit.h"
 
 #define SYN_LEN 0x3000

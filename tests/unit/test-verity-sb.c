@@ -1,4 +1,4 @@
-/* lib/verity_sb: the superblock systemd-repart 257 wrote on the root-verity partition
+/* lib/disk/verity_sb: the superblock systemd-repart 257 wrote on the root-verity partition
  * of an early cvmforge image (`make image`, 2026-11-23; SectorSize=512 gives 512-byte
  * data and hash blocks), and malformed variants. Only the first 120 bytes are
  * non-zero; the rest of the 512-byte superblock is zero. */
@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "unit.h"
-#include "verity_sb.h"
+#include "disk/verity_sb.h"
 
 static const uint8_t b1_sb_head[120] = {
 	0x76, 0x65, 0x72, 0x69, 0x74, 0x79, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00,

@@ -1,4 +1,4 @@
-/* lib/verity_tree against cryptsetup: for several tree shapes (no hash block, one
+/* lib/measure/verity_tree against cryptsetup: for several tree shapes (no hash block, one
  * level, two, three levels; salted and unsalted; 512-byte blocks) the root hash and
  * every byte of the hash area must equal `veritysetup format --no-superblock`. */
 #include <errno.h>
@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "file.h"
-#include "hex.h"
+#include "util/file.h"
+#include "util/hex.h"
 #include "unit.h"
-#include "verity_tree.h"
+#include "measure/verity_tree.h"
 
 static void one(uint64_t blocks, uint32_t bs, const char *salt_hex)
 {

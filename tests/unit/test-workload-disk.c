@@ -3,7 +3,7 @@
  * name, CRCs, duplicate roles), and the fields the agent's binding checks read from
  * an SNP report (HOST_DATA @0xC0, REPORT_DATA @0x50), a TDREPORT (MRCONFIGID @576,
  * RTMR3 @864) and a TD quote v4 (MRCONFIGID @232, RTMR3 @520, REPORTDATA @568) — the
- * offsets of notes/interfaces.md §1d/§2, through lib/snp_report and lib/tdx_quote. */
+ * offsets of notes/interfaces.md §1d/§2, through lib/evidence/snp_report and lib/evidence/tdx_quote. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -11,11 +11,11 @@
 #include <unistd.h>
 
 #include "../../measure-agent/gpt-write.h"
-#include "snp_report.h"
-#include "tdx_quote.h"
+#include "evidence/snp_report.h"
+#include "evidence/tdx_quote.h"
 #include "unit.h"
-#include "workload_disk.h"
-#include "workload_identity.h"
+#include "measure/workload_disk.h"
+#include "measure/workload_identity.h"
 
 static void test_record(void)
 {
