@@ -1,6 +1,7 @@
-/* measure-agent internals: one file per concern (find, tpm, tdx, tsm, snp, launch,
- * evidence). Functions return 0 or -errno and stay quiet; on failure they may leave
- * a one-line detail in agent_detail() that main() prints with its context. */
+/* measure-agent internals: one file per concern (services, find, tpm, tdx, tsm, snp,
+ * measure, launch, evidence). Backends return 0 or -errno and stay quiet; on failure
+ * they may leave a one-line detail in agent_detail() that the caller prints with its
+ * context. Only the launch steps (measure-agent.c, measure.c) end the program. */
 #ifndef CVM_AGENT_H
 #define CVM_AGENT_H
 
@@ -8,11 +9,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "measure/cel.h"
 #include "measure/digest.h"
 #include "measure/manifest.h"
 #include "measure/workload_disk.h"
+#include "measure/workload_identity.h"
 
 /* State of this boot: the copy of M and the exactly-once marker (tmpfs). */
 #define AGENT_STATE_DIR "/run/cvm-workload"
@@ -20,13 +23,22 @@
 #define AGENT_FWCFG_NONCE "/sys/firmware/qemu_fw_cfg/by_name/opt/org.cvmforge/evidence-nonce/raw"
 #define AGENT_TCTI_DEFAULT "device:/dev/tpmrm0"
 
-/* ---- common (measure-agent.c) */
-/* Every sysfs/configfs/dev/run path goes through here: $CVM_SYSROOT is prepended
- * when set, so tests run the real code against a directory tree that reproduces the
- * kernel ABI. Returns buf. */
+/* ---- services.c: what every backend uses (no main(): unit tests link it) */
+/* Every sysfs/configfs/dev/run path goes through sysroot_path: the sysroot (main()
+ * sets it from $CVM_SYSROOT, a unit test to its temporary tree) is prepended, so tests
+ * run the real code against a directory tree that reproduces the kernel ABI. The
+ * root string must stay valid; NULL means "/". sysroot_path returns buf. */
+void agent_set_sysroot(const char *root);
 const char *sysroot_path(const char *path, char buf[PATH_MAX]);
 void agent_set_detail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* For a failed system call: saves errno before formatting (vsnprintf may change it),
+ * leaves "<message>: <strerror(errno)>" as the detail and returns -errno. */
+int agent_fail_errno(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void agent_clear_detail(void);
 const char *agent_detail(void);
+/* Fail closed: one line "measure-agent: FATAL: <what>: <detail or strerror(r)>" on
+ * stderr, exit status 1. */
+_Noreturn void agent_fatal(const char *what, int r);
 
 /* ---- find.c: the manifest */
 enum manifest_source { SOURCE_DISK, SOURCE_FWCFG };
@@ -79,6 +91,16 @@ bool snp_present(void);
  * SNP_GET_REPORT ioctl). */
 int snp_get_report(const uint8_t report_data[64], uint8_t **ret, size_t *ret_len,
 		   uint8_t **ret_certs, size_t *ret_certs_len);
+
+/* ---- measure.c: launch steps that put M into the hardware's record; each ends the
+ * program through agent_fatal() when a check fails (fail closed). */
+/* Launch-time bindings, checked before anything is extended. */
+void check_snp_binding(const struct workload_identity *id, bool allow_unbound);
+void check_tdx_binding(const struct workload_identity *id);
+/* Under the event log's lock: extend PCR 8 (every active bank) and/or RTMR3 with M and
+ * append one CEL record each; then read both back and require H(0 || H(M)). */
+void measure_manifest(const struct found_manifest *fm, const char *name,
+		      const struct workload_identity *id, bool tpm, bool tdx);
 
 /* ---- launch.c */
 int launch_payload(const struct found_manifest *fm, const struct manifest *m, char ret_root[PATH_MAX]);

@@ -8,9 +8,9 @@ $(B)/bin/cvm-workload: $(call objs,$(CVM_WORKLOAD_SRCS)) $(LIBCVM)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBCVM) -lcrypto
 
 
-MEASURE_AGENT_SRCS := measure-agent/measure-agent.c measure-agent/find.c measure-agent/tpm.c \
-	measure-agent/tdx.c measure-agent/tsm.c measure-agent/snp.c measure-agent/launch.c \
-	measure-agent/evidence.c
+MEASURE_AGENT_SRCS := measure-agent/measure-agent.c measure-agent/services.c measure-agent/find.c \
+	measure-agent/tpm.c measure-agent/tdx.c measure-agent/tsm.c measure-agent/snp.c \
+	measure-agent/measure.c measure-agent/launch.c measure-agent/evidence.c
 MEASURE_AGENT_LIBS := -ltss2-esys -ltss2-tctildr -ltss2-mu -ltss2-rc -lcrypto
 PROGRAMS += $(B)/bin/measure-agent
 
@@ -30,3 +30,11 @@ install-measure-agent: $(B)/bin/measure-agent
 # The unit test of the workload-disk reader uses cvm-workload's GPT writer.
 UNIT_SRCS_test-workload-disk := measure-agent/gpt-write.c
 $(B)/tests/unit/test-workload-disk: measure-agent/gpt-write.c measure-agent/gpt-write.h
+
+# The agent's backends link without main(): each test takes one backend and the
+# services module, and points the sysroot at a temporary tree (tests/unit/tmptree.c).
+UNIT_SRCS_test-agent-find := measure-agent/find.c measure-agent/services.c measure-agent/gpt-write.c \
+	tests/unit/tmptree.c
+UNIT_SRCS_test-agent-tsm := measure-agent/tsm.c measure-agent/services.c tests/unit/tmptree.c
+$(B)/tests/unit/test-agent-find: $(UNIT_SRCS_test-agent-find) $(wildcard measure-agent/*.h) tests/unit/tmptree.h
+$(B)/tests/unit/test-agent-tsm: $(UNIT_SRCS_test-agent-tsm) $(wildcard measure-agent/*.h) tests/unit/tmptree.h

@@ -124,15 +124,13 @@ int launch_payload(const struct found_manifest *fm, const struct manifest *m, ch
 	sysroot_path(AGENT_STATE_DIR "/root", root);
 	(void)unlink(node);
 	if (mknod(node, S_IFBLK | 0600, dev) < 0 || (mkdir(root, 0755) < 0 && errno != EEXIST)) {
-		r = -errno;
-		agent_set_detail("%s: %s", node, strerror(errno));
+		r = agent_fail_errno("%s", node);
 		dm_remove(PAYLOAD_DM_NAME);
 		return r;
 	}
 	/* A verity failure in the superblock shows up right here as EIO. */
 	if (mount(node, root, "erofs", MS_RDONLY | MS_NODEV | MS_NOSUID, NULL) < 0) {
-		r = -errno;
-		agent_set_detail("mount erofs payload (dm-verity %s) on %s: %s", PAYLOAD_DM_NAME, root, strerror(errno));
+		r = agent_fail_errno("mount erofs payload (dm-verity %s) on %s", PAYLOAD_DM_NAME, root);
 		dm_remove(PAYLOAD_DM_NAME);
 		return r;
 	}
@@ -160,10 +158,8 @@ static int mount_api(const char *root)
 		snprintf(p, sizeof p, "%s/%s", root, m[i].dir);
 		if (lstat(p, &st) < 0 || !S_ISDIR(st.st_mode))
 			continue;
-		if (mount(m[i].src, p, m[i].type, m[i].flags, m[i].data) < 0) {
-			agent_set_detail("mount %s on %s: %s", m[i].src, p, strerror(errno));
-			return -errno;
-		}
+		if (mount(m[i].src, p, m[i].type, m[i].flags, m[i].data) < 0)
+			return agent_fail_errno("mount %s on %s", m[i].src, p);
 	}
 	return 0;
 }
@@ -174,35 +170,24 @@ int launch_exec(const struct manifest *m, const char *root)
 
 	if (root) {
 		/* The workload's mounts are its own; the agent's view stays untouched. */
-		if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
-			agent_set_detail("mount namespace: %s", strerror(errno));
-			return -errno;
-		}
+		if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+			return agent_fail_errno("mount namespace");
 		r = mount_api(root);
 		if (r < 0)
 			return r;
-		if (chroot(root) < 0 || chdir("/") < 0) {
-			agent_set_detail("chroot %s: %s", root, strerror(errno));
-			return -errno;
-		}
+		if (chroot(root) < 0 || chdir("/") < 0)
+			return agent_fail_errno("chroot %s", root);
 	}
-	if (chdir(m->workdir) < 0) {
-		agent_set_detail("workdir %s: %s", m->workdir, strerror(errno));
-		return -errno;
-	}
+	if (chdir(m->workdir) < 0)
+		return agent_fail_errno("workdir %s", m->workdir);
 	if (setgroups(0, NULL) < 0 || setresgid(m->gid, m->gid, m->gid) < 0 ||
-	    setresuid(m->uid, m->uid, m->uid) < 0) {
-		agent_set_detail("switching to uid %u gid %u: %s", m->uid, m->gid, strerror(errno));
-		return -errno;
-	}
+	    setresuid(m->uid, m->uid, m->uid) < 0)
+		return agent_fail_errno("switching to uid %u gid %u", m->uid, m->gid);
 	/* No setuid/file-capability gains for anything the workload executes. */
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
-		agent_set_detail("PR_SET_NO_NEW_PRIVS: %s", strerror(errno));
-		return -errno;
-	}
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return agent_fail_errno("PR_SET_NO_NEW_PRIVS");
 	execve(m->argv[0], m->argv, m->envp);
 	r = -errno;
-	agent_set_detail("exec %s: %s%s", m->argv[0], strerror(errno),
-			 errno == EIO ? " (payload block failed dm-verity)" : "");
+	agent_set_detail("exec %s: %s%s", m->argv[0], strerror(-r), r == -EIO ? " (payload block failed dm-verity)" : "");
 	return r;
 }

@@ -13,7 +13,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,50 +23,13 @@
 #include "agent.h"
 #include "util/file.h"
 #include "util/hex.h"
-#include "evidence/snp_report.h"
 #include "measure/workload_identity.h"
 
-static char detail[512];
-
-const char *sysroot_path(const char *path, char buf[PATH_MAX])
-{
-	const char *root = getenv("CVM_SYSROOT");
-
-	if (!root || !*root)
-		root = "";
-	if (snprintf(buf, PATH_MAX, "%s%s", root, path) >= PATH_MAX)
-		buf[0] = 0; /* an empty path fails every open with ENOENT */
-	return buf;
-}
-
-void agent_set_detail(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(detail, sizeof detail, fmt, ap);
-	va_end(ap);
-}
-
-const char *agent_detail(void)
-{
-	return detail;
-}
-
-static _Noreturn void fatal(const char *what, int r)
-{
-	if (detail[0])
-		fprintf(stderr, "measure-agent: FATAL: %s: %s\n", what, detail);
-	else
-		fprintf(stderr, "measure-agent: FATAL: %s: %s\n", what, strerror(r < 0 ? -r : r));
-	exit(1);
-}
-
-static uint64_t now_usec(clockid_t clk)
+static uint64_t monotonic_usec(void)
 {
 	struct timespec ts;
 
-	clock_gettime(clk, &ts);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
@@ -89,80 +51,97 @@ static bool cmdline_has(const char *word)
 	return found;
 }
 
-static bool all_zero(const uint8_t *b, size_t n)
+/* What one launch knows, filled in step by step. */
+struct launch {
+	uint64_t start_usec;
+	bool allow_unbound;
+	bool tpm, tdx, snp; /* measurement backends present */
+	struct found_manifest fm;
+	struct manifest *m;
+	struct workload_identity id;
+	const char *root; /* the mounted payload, NULL for a config-only manifest */
+	char root_buf[PATH_MAX];
+};
+
+static void detect_backends(struct launch *l)
 {
-	uint8_t acc = 0;
-	for (size_t i = 0; i < n; i++)
-		acc |= b[i];
-	return acc == 0;
+	l->allow_unbound = cmdline_has("cvmforge.allow_unbound=1");
+	l->tpm = tpm_present();
+	l->tdx = tdx_present();
+	l->snp = snp_present();
 }
 
-static void check_snp(const struct workload_identity *id, bool allow_unbound)
+static void find_workload_manifest(struct launch *l)
 {
-	uint8_t rd[64] = {0}, *raw = NULL;
-	struct snp_report rep;
-	char want[65], got[65];
-	size_t len;
+	int r = find_manifest(&l->fm);
+
+	if (r < 0)
+		agent_fatal("finding the workload manifest", r);
+}
+
+/* Parsing is all that happens to M before it is measured or checked against a binding. */
+static void parse_workload_manifest(struct launch *l)
+{
+	const char *refused = l->fm.source == SOURCE_DISK ? "workload manifest on the workload disk refused"
+							  : "workload manifest from fw_cfg refused";
+	const char *err = NULL;
 	int r;
 
-	r = snp_get_report(rd, &raw, &len, NULL, NULL);
-	if (r < 0)
-		fatal("SEV-SNP attestation report", r);
-	r = snp_report_parse(raw, len, &rep);
-	free(raw);
+	r = manifest_parse(l->fm.bytes, l->fm.len, &l->m, &err);
 	if (r < 0) {
-		agent_set_detail("malformed report (%zu bytes)", len);
-		fatal("SEV-SNP attestation report", r);
+		agent_set_detail("%s", err ? err : strerror(-r));
+		agent_fatal(refused, r);
 	}
-	/* HOST_DATA is set by the launcher (SNP_LAUNCH_FINISH) and only reported by the
-	 * PSP. Zero means the launcher bound nothing: anyone could have started this
-	 * VM with any workload, so only a development image accepts it. */
-	if (all_zero(rep.host_data, SHA256_LEN)) {
-		if (!allow_unbound) {
-			agent_set_detail("HOST_DATA is all zero: the VM was launched without binding a workload "
-					 "(set host-data to SHA-256 of the manifest)");
-			fatal("SEV-SNP binding", -EPERM);
-		}
-		fprintf(stderr, "measure-agent: warning: SEV-SNP HOST_DATA is zero (development image)\n");
+	if (l->fm.source == SOURCE_FWCFG && l->m->has_payload) {
+		agent_set_detail("a fw_cfg manifest cannot name a payload (the payload comes only with a workload disk)");
+		agent_fatal(refused, -EINVAL);
+	}
+	r = workload_identity(l->fm.bytes, l->fm.len, &l->id);
+	if (r < 0)
+		agent_fatal("hashing the manifest", r);
+}
+
+static void require_a_backend(const struct launch *l)
+{
+	if (l->tpm || l->tdx || l->snp)
 		return;
+	if (!l->allow_unbound) {
+		agent_set_detail("no vTPM (/dev/tpmrm0), no TDX (tdx_guest), no SEV-SNP (sev-guest); "
+				 "only a development image (cvmforge.allow_unbound=1) may run unmeasured");
+		agent_fatal("no measurement backend", -ENODEV);
 	}
-	if (memcmp(rep.host_data, id->host_data, SHA256_LEN) != 0) {
-		hex_encode(rep.host_data, SHA256_LEN, got);
-		hex_encode(id->host_data, SHA256_LEN, want);
-		agent_set_detail("HOST_DATA %s is not SHA-256(manifest) %s", got, want);
-		fatal("SEV-SNP binding", -EPERM);
-	}
+	fprintf(stderr, "measure-agent: warning: no measurement backend (development image)\n");
 }
 
-static void check_tdx(const struct workload_identity *id)
+/* Exactly once per boot: the marker is created before the first extend, so a
+ * restarted agent can never extend a second time (/run is a fresh tmpfs per boot). */
+static void mark_measured_once(void)
 {
-	uint8_t mr[SHA384_LEN];
-	char want[97], got[97];
-	int r;
+	char p[PATH_MAX];
+	int fd;
 
-	r = tdx_read_mrconfigid(mr);
-	if (r < 0)
-		fatal("TDX MRCONFIGID", r);
-	/* Zero = the launcher did not bind (allowed: RTMR3 still carries the identity). */
-	if (!all_zero(mr, SHA384_LEN) && memcmp(mr, id->mrconfigid, SHA384_LEN) != 0) {
-		hex_encode(mr, SHA384_LEN, got);
-		hex_encode(id->mrconfigid, SHA384_LEN, want);
-		agent_set_detail("MRCONFIGID %s is not SHA-384(manifest) %s", got, want);
-		fatal("TDX binding", -EPERM);
+	if (mkdir(sysroot_path(AGENT_STATE_DIR, p), 0700) < 0 && errno != EEXIST)
+		agent_fatal("state directory", agent_fail_errno("%s", p));
+	fd = open(sysroot_path(AGENT_STATE_DIR "/measured", p), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		int r = -errno;
+
+		if (r == -EEXIST)
+			agent_set_detail("%s: a workload was already measured in this boot", p);
+		else
+			agent_fail_errno("%s", p);
+		agent_fatal("exactly-once measurement", r);
 	}
+	close(fd);
 }
 
-static void log_append(int lfd, const struct cel_record *rec)
+/* Bindings first: a mismatch must not even be measured as "ran". */
+static void check_bindings(const struct launch *l)
 {
-	char *json;
-	int r = cel_record_format(rec, &json);
-
-	if (r == 0) {
-		r = cel_log_append(lfd, json);
-		free(json);
-	}
-	if (r < 0)
-		fatal("appending to the event log " CEL_LOG_PATH, r);
+	if (l->snp)
+		check_snp_binding(&l->id, l->allow_unbound);
+	if (l->tdx)
+		check_tdx_binding(&l->id);
 }
 
 static void write_state(const char *name, const void *buf, size_t len)
@@ -172,12 +151,58 @@ static void write_state(const char *name, const void *buf, size_t len)
 
 	snprintf(rel, sizeof rel, AGENT_STATE_DIR "/%s", name);
 	fd = open(sysroot_path(rel, p), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0 || write(fd, buf, len) != (ssize_t)len || close(fd) < 0) {
-		agent_set_detail("%s: %s", p, strerror(errno));
-		fatal("saving state", -errno);
-	}
+	if (fd < 0 || write(fd, buf, len) != (ssize_t)len || close(fd) < 0)
+		agent_fatal("saving state", agent_fail_errno("%s", p));
 }
 
+/* The copy of M and its source, for `measure-agent evidence` later in this boot. */
+static void save_state(const struct launch *l)
+{
+	const char *source = source_name(l->fm.source);
+
+	write_state("manifest", l->fm.bytes, l->fm.len);
+	write_state("source", source, strlen(source));
+}
+
+static void report_measured(const struct launch *l)
+{
+	char sha[65];
+
+	hex_encode(l->id.sha256, SHA256_LEN, sha);
+	fprintf(stderr, "measure-agent: workload %s (manifest sha256 %s, %s) measured:%s%s%s%s\n", l->m->name, sha,
+		source_name(l->fm.source), l->tpm ? " PCR 8" : "", l->tdx ? " RTMR3" : "",
+		l->snp ? " HOST_DATA checked" : "",
+		!l->tpm && !l->tdx && !l->snp ? " nothing (development image)" : "");
+}
+
+/* The evidence document as ONE console line: kernel messages may interleave between
+ * lines. Raw newlines in the document are formatting only (strings escape theirs). */
+static void print_evidence_line(const uint8_t *nonce, size_t n)
+{
+	char *doc = NULL, *w;
+	size_t dlen = 0;
+	FILE *f = open_memstream(&doc, &dlen);
+	int r;
+
+	if (!f)
+		agent_fatal("evidence", -ENOMEM);
+	r = evidence_print(nonce, n, f);
+	fclose(f);
+	if (r < 0) {
+		free(doc);
+		agent_fatal("evidence", r);
+	}
+	w = doc;
+	for (size_t i = 0; i < dlen; i++)
+		if (doc[i] != '\n')
+			*w++ = doc[i];
+	*w = 0;
+	printf("=== cvm-evidence begin ===\n%s\n", doc);
+	free(doc);
+}
+
+/* With a fw_cfg evidence-nonce (a test or a launcher that reads the console), the
+ * evidence document goes to the console before the workload starts. */
 static void print_console_evidence(void)
 {
 	uint8_t *buf, nonce[64];
@@ -193,201 +218,53 @@ static void print_console_evidence(void)
 	free(buf);
 	if (r < 0 || n == 0) {
 		agent_set_detail("fw_cfg evidence-nonce is not 1..64 bytes of hex");
-		fatal("evidence", -EINVAL);
+		agent_fatal("evidence", -EINVAL);
 	}
-	{
-		/* One line on the console: kernel messages may interleave between lines.
-		 * Raw newlines in the document are formatting only (strings escape theirs). */
-		char *doc = NULL, *w;
-		size_t dlen = 0;
-		FILE *f = open_memstream(&doc, &dlen);
-
-		if (!f)
-			fatal("evidence", -ENOMEM);
-		r = evidence_print(nonce, n, f);
-		fclose(f);
-		if (r < 0) {
-			free(doc);
-			fatal("evidence", r);
-		}
-		w = doc;
-		for (size_t i = 0; i < dlen; i++)
-			if (doc[i] != '\n')
-				*w++ = doc[i];
-		*w = 0;
-		printf("=== cvm-evidence begin ===\n%s\n", doc);
-		free(doc);
-	}
+	print_evidence_line(nonce, n);
 	printf("=== cvm-evidence end ===\n");
 	fflush(stdout);
 }
 
-static int cmd_launch(void)
+static void mount_workload_payload(struct launch *l)
 {
-	uint64_t t0 = now_usec(CLOCK_MONOTONIC);
-	bool allow_unbound = cmdline_has("cvmforge.allow_unbound=1");
-	bool tpm = tpm_present(), tdx = tdx_present(), snp = snp_present();
-	struct workload_identity id;
-	struct found_manifest fm;
-	struct manifest *m = NULL;
-	struct cel_record rec = { .event_type = "cvm-workload" };
-	char boot_id[33], p[PATH_MAX], sha[65], root[PATH_MAX], *rootp = NULL;
-	const char *err = NULL;
-	struct tpm *t = NULL;
-	enum digest_alg banks[4];
-	size_t nb = 0;
-	int r, lfd, fd;
+	int r;
 
-	r = find_manifest(&fm);
+	if (!l->m->has_payload)
+		return;
+	r = launch_payload(&l->fm, l->m, l->root_buf);
 	if (r < 0)
-		fatal("finding the workload manifest", r);
-	r = manifest_parse(fm.bytes, fm.len, &m, &err);
-	if (r < 0) {
-		agent_set_detail("%s", err ? err : strerror(-r));
-		fatal(fm.source == SOURCE_DISK ? "workload manifest on the workload disk refused"
-					       : "workload manifest from fw_cfg refused", r);
-	}
-	if (fm.source == SOURCE_FWCFG && m->has_payload) {
-		agent_set_detail("a fw_cfg manifest cannot name a payload (the payload comes only with a workload disk)");
-		fatal("workload manifest from fw_cfg refused", -EINVAL);
-	}
-	r = workload_identity(fm.bytes, fm.len, &id);
-	if (r < 0)
-		fatal("hashing the manifest", r);
+		agent_fatal("payload", r);
+	l->root = l->root_buf;
+}
 
-	if (!tpm && !tdx && !snp) {
-		if (!allow_unbound) {
-			agent_set_detail("no vTPM (/dev/tpmrm0), no TDX (tdx_guest), no SEV-SNP (sev-guest); "
-					 "only a development image (cvmforge.allow_unbound=1) may run unmeasured");
-			fatal("no measurement backend", -ENODEV);
-		}
-		fprintf(stderr, "measure-agent: warning: no measurement backend (development image)\n");
-	}
+/* Drops privileges and execs (launch_exec); returns only to fail. */
+static _Noreturn void start_workload(const struct launch *l)
+{
+	const struct manifest *m = l->m;
 
-	/* Exactly once per boot: the marker is created before the first extend, so a
-	 * restarted agent can never extend a second time (/run is a fresh tmpfs per boot). */
-	if (mkdir(sysroot_path(AGENT_STATE_DIR, p), 0700) < 0 && errno != EEXIST) {
-		agent_set_detail("%s: %s", p, strerror(errno));
-		fatal("state directory", -errno);
-	}
-	fd = open(sysroot_path(AGENT_STATE_DIR "/measured", p), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		agent_set_detail("%s: %s", p, errno == EEXIST ? "a workload was already measured in this boot" : strerror(errno));
-		fatal("exactly-once measurement", -errno);
-	}
-	close(fd);
-
-	/* Bindings first: a mismatch must not even be measured as "ran". */
-	if (snp)
-		check_snp(&id, allow_unbound);
-	if (tdx)
-		check_tdx(&id);
-
-	if (cel_boot_id(boot_id) == 0)
-		rec.boot_id = boot_id;
-	rec.name = m->name;
-	rec.source = source_name(fm.source);
-
-	/* One exclusive lock over every extend and its record (systemd's protocol). */
-	lfd = cel_log_lock(sysroot_path(CEL_LOG_PATH, p));
-	if (lfd < 0) {
-		agent_set_detail("%s: %s", p, lfd == -EBADMSG ? "marked incomplete (sticky bit): an earlier writer died mid-append" : strerror(-lfd));
-		fatal("event log", lfd);
-	}
-	if (tpm) {
-		r = tpm_open(&t);
-		if (r == 0)
-			r = tpm_banks(t, banks, &nb);
-		if (r < 0)
-			fatal("vTPM", r);
-		rec.reg = CEL_PCR;
-		rec.index = WORKLOAD_PCR;
-		rec.n_digests = nb;
-		for (size_t i = 0; i < nb; i++) {
-			rec.digests[i].alg = banks[i];
-			if (digest_buf(banks[i], fm.bytes, fm.len, rec.digests[i].digest) < 0)
-				fatal("hashing the manifest", -EIO);
-		}
-		rec.timestamp_usec = now_usec(CLOCK_BOOTTIME);
-		r = tpm_extend(t, WORKLOAD_PCR, rec.digests, nb);
-		if (r < 0)
-			fatal("extending PCR 8", r);
-		log_append(lfd, &rec);
-	}
-	if (tdx) {
-		rec.reg = CEL_RTMR;
-		rec.index = WORKLOAD_RTMR;
-		rec.n_digests = 1;
-		rec.digests[0].alg = DIGEST_SHA384;
-		memcpy(rec.digests[0].digest, id.sha384, SHA384_LEN);
-		rec.timestamp_usec = now_usec(CLOCK_BOOTTIME);
-		r = tdx_extend_rtmr3(id.sha384);
-		if (r < 0)
-			fatal("extending RTMR3", r);
-		log_append(lfd, &rec);
-	}
-	cel_log_unlock(lfd);
-
-	/* Like PCR 8 below: RTMR3 must now be exactly SHA-384(0^48 || SHA-384(M)); any
-	 * other value means someone extended it before us. (Kernels with only the legacy
-	 * ioctl cannot read RTMRs back; -ENOENT skips the check there.) */
-	if (tdx) {
-		uint8_t got[SHA384_LEN];
-		char hex[2 * SHA384_LEN + 1];
-
-		r = tdx_read_rtmr3(got);
-		if (r < 0 && r != -ENOENT)
-			fatal("reading back RTMR3", r);
-		if (r == 0 && memcmp(got, id.rtmr3, SHA384_LEN) != 0) {
-			hex_encode(got, SHA384_LEN, hex);
-			agent_set_detail("RTMR3 holds %s, not SHA-384(0 || SHA-384(manifest)): RTMR3 was extended by someone else", hex);
-			fatal("RTMR3 read-back", -EBADMSG);
-		}
-	}
-
-	/* PCR 8 must now be exactly H(0 || H(M)) in every bank: anything else means
-	 * someone extended it before us and the verifier's replay would not match. */
-	if (tpm) {
-		for (size_t i = 0; i < nb; i++) {
-			uint8_t want[DIGEST_MAX] = {0}, got[DIGEST_MAX], d[DIGEST_MAX];
-			char hex[2 * DIGEST_MAX + 1];
-
-			if (digest_buf(banks[i], fm.bytes, fm.len, d) < 0 || digest_extend(banks[i], want, d) < 0)
-				fatal("hashing the manifest", -EIO);
-			r = tpm_pcr_read(t, banks[i], WORKLOAD_PCR, got);
-			if (r < 0)
-				fatal("reading back PCR 8", r);
-			if (memcmp(got, want, digest_len(banks[i])) != 0) {
-				hex_encode(got, digest_len(banks[i]), hex);
-				agent_set_detail("%s bank holds %s, not H(0 || H(manifest)): PCR 8 was extended by someone else",
-						 digest_name(banks[i]), hex);
-				fatal("PCR 8 read-back", -EBADMSG);
-			}
-		}
-		tpm_close(t);
-		t = NULL;
-	}
-
-	write_state("manifest", fm.bytes, fm.len);
-	write_state("source", source_name(fm.source), strlen(source_name(fm.source)));
-	hex_encode(id.sha256, SHA256_LEN, sha);
-	fprintf(stderr, "measure-agent: workload %s (manifest sha256 %s, %s) measured:%s%s%s%s\n", m->name, sha,
-		source_name(fm.source), tpm ? " PCR 8" : "", tdx ? " RTMR3" : "", snp ? " HOST_DATA checked" : "",
-		!tpm && !tdx && !snp ? " nothing (development image)" : "");
-	print_console_evidence();
-
-	if (m->has_payload) {
-		r = launch_payload(&fm, m, root);
-		if (r < 0)
-			fatal("payload", r);
-		rootp = root;
-	}
 	fprintf(stderr, "measure-agent: starting %s as %u:%u, %llu ms after agent start\n", m->argv[0], m->uid,
-		m->gid, (unsigned long long)((now_usec(CLOCK_MONOTONIC) - t0) / 1000));
+		m->gid, (unsigned long long)((monotonic_usec() - l->start_usec) / 1000));
 	fflush(stdout);
 	fflush(stderr);
-	r = launch_exec(m, rootp);
-	fatal("starting the workload", r);
+	agent_fatal("starting the workload", launch_exec(m, l->root));
+}
+
+static int cmd_launch(void)
+{
+	struct launch l = { .start_usec = monotonic_usec() };
+
+	detect_backends(&l);
+	find_workload_manifest(&l);
+	parse_workload_manifest(&l);
+	require_a_backend(&l);
+	mark_measured_once();
+	check_bindings(&l);
+	measure_manifest(&l.fm, l.m->name, &l.id, l.tpm, l.tdx);
+	save_state(&l);
+	report_measured(&l);
+	print_console_evidence();
+	mount_workload_payload(&l);
+	start_workload(&l);
 }
 
 static int cmd_evidence(int argc, char **argv)
@@ -415,7 +292,7 @@ static int cmd_evidence(int argc, char **argv)
 	}
 	r = evidence_print(nonce, n, stdout);
 	if (r < 0) {
-		fprintf(stderr, "measure-agent: evidence: %s\n", detail[0] ? detail : strerror(-r));
+		fprintf(stderr, "measure-agent: evidence: %s\n", agent_detail()[0] ? agent_detail() : strerror(-r));
 		return 1;
 	}
 	return 0;
@@ -423,6 +300,7 @@ static int cmd_evidence(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	agent_set_sysroot(getenv("CVM_SYSROOT"));
 	/* tpm2-tss logs to stderr by default; our one line per failure is the log. */
 	setenv("TSS2_LOG", "all+NONE", 0);
 	if (argc < 2 || strcmp(argv[1], "launch") == 0)

@@ -55,8 +55,7 @@ static int report_ioctl(const uint8_t report_data[64], uint8_t **ret, size_t *re
 	io.resp_data = (uint64_t)(uintptr_t)resp;
 	fd = open(sysroot_path(SEV_DEV, p), O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
-		r = -errno;
-		agent_set_detail("%s: %s", p, strerror(errno));
+		r = agent_fail_errno("%s", p);
 		free(resp);
 		return r;
 	}

@@ -49,10 +49,8 @@ static int extend_ioctl(const uint8_t digest[SHA384_LEN])
 
 	memcpy(req.data, digest, SHA384_LEN);
 	fd = open(sysroot_path(TDX_DEV, p), O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		agent_set_detail("%s: %s", p, strerror(errno));
-		return -errno;
-	}
+	if (fd < 0)
+		return agent_fail_errno("%s", p);
 	r = ioctl(fd, TDX_CMD_EXTEND_RTMR_W, &req);
 	if (r < 0 && errno == ENOTTY)
 		r = ioctl(fd, TDX_CMD_EXTEND_RTMR_R, &req);
@@ -73,18 +71,21 @@ int tdx_extend_rtmr3(const uint8_t digest[SHA384_LEN])
 	if (fd < 0) {
 		if (errno == ENOENT) /* kernel without tsm-mr: the legacy ioctl */
 			return extend_ioctl(digest);
-		agent_set_detail("%s: %s", p, strerror(errno));
-		return -errno;
+		return agent_fail_errno("%s", p);
 	}
 	n = write(fd, digest, SHA384_LEN);
 	if (n != SHA384_LEN) {
-		int r = n < 0 ? -errno : -EIO;
-		agent_set_detail("write %s: %s", p, n < 0 ? strerror(errno) : "short write");
+		int r = -EIO;
+
+		if (n < 0)
+			r = agent_fail_errno("write %s", p);
+		else
+			agent_set_detail("write %s: short write", p);
 		close(fd);
 		return r;
 	}
 	if (close(fd) < 0) {
-		agent_set_detail("close %s: %s", p, strerror(errno));
+		agent_fail_errno("close %s", p);
 		return -EIO;
 	}
 	return 0;
@@ -142,10 +143,8 @@ int tdx_read_mrconfigid(uint8_t ret[SHA384_LEN])
 	}
 	/* Older kernels: a TDREPORT through GET_REPORT0 (since 6.2); MRCONFIGID @576. */
 	fd = open(sysroot_path(TDX_DEV, p), O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		agent_set_detail("%s: %s", p, strerror(errno));
-		return -errno;
-	}
+	if (fd < 0)
+		return agent_fail_errno("%s", p);
 	r = ioctl(fd, TDX_CMD_GET_REPORT0, &req) < 0 ? -errno : 0;
 	close(fd);
 	if (r < 0) {

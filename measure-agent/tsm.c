@@ -75,10 +75,8 @@ static int write_inblob(const uint8_t inblob[64])
 	if (r < 0)
 		return r;
 	fd = open(p, O_WRONLY | O_CLOEXEC);
-	if (fd < 0) {
-		agent_set_detail("%s: %s", p, strerror(errno));
-		return -errno;
-	}
+	if (fd < 0)
+		return agent_fail_errno("%s", p);
 	n = write(fd, inblob, 64);
 	r = n == 64 ? 0 : n < 0 ? -errno : -EIO;
 	/* The value reaches the kernel on release; close() cannot report a refusal
@@ -103,16 +101,12 @@ int tsm_report(const char *provider, const uint8_t inblob[64], uint8_t **ret_out
 	sysroot_path(TSM_REPORT_DIR "/" TSM_INSTANCE, dir);
 	if (mkdir(dir, 0700) == 0)
 		created = true;
-	else if (errno != EEXIST) {
-		r = -errno;
-		agent_set_detail("mkdir %s: %s", dir, strerror(errno));
-		return r;
-	}
+	else if (errno != EEXIST)
+		return agent_fail_errno("mkdir %s", dir);
 	/* Serialise our own processes on the shared instance (agent vs evidence). */
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0 || flock(dfd, LOCK_EX) < 0) {
-		r = -errno;
-		agent_set_detail("%s: %s", dir, strerror(errno));
+		r = agent_fail_errno("%s", dir);
 		goto out;
 	}
 
