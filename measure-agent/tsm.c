@@ -41,20 +41,27 @@ static int attr_path(const char *attr, char buf[PATH_MAX])
 	return 0;
 }
 
+/* p receives the attribute's path (for messages). */
+static int read_blob_attr(const char *attr, size_t max, uint8_t **ret, size_t *ret_len, char p[PATH_MAX])
+{
+	int r = attr_path(attr, p);
+
+	if (r == 0)
+		r = file_read_all(p, max, ret, ret_len);
+	if (r < 0)
+		agent_set_detail("%s: %s", p, strerror(-r));
+	return r;
+}
+
 static int read_u64_attr(const char *attr, uint64_t *ret)
 {
 	char p[PATH_MAX];
 	uint8_t *buf;
 	size_t len;
-	int r;
+	int r = read_blob_attr(attr, 64, &buf, &len, p);
 
-	r = attr_path(attr, p);
-	if (r == 0)
-		r = file_read_all(p, 64, &buf, &len);
-	if (r < 0) {
-		agent_set_detail("%s: %s", p, strerror(-r));
+	if (r < 0)
 		return r;
-	}
 	/* configfs prints the number and a newline. */
 	if (len > 0 && buf[len - 1] == '\n')
 		buf[--len] = 0;
@@ -88,15 +95,92 @@ static int write_inblob(const uint8_t inblob[64])
 	return r;
 }
 
+/* The instance belongs to one provider (the kernel's name for the TEE). */
+static int check_provider(const char *provider)
+{
+	char p[PATH_MAX];
+	uint8_t *prov;
+	size_t plen;
+	int r = read_blob_attr("provider", 64, &prov, &plen, p);
+
+	if (r < 0)
+		return r;
+	if (plen != strlen(provider) + 1 || memcmp(prov, provider, plen - 1) != 0 || prov[plen - 1] != '\n') {
+		agent_set_detail("%s: provider is \"%.*s\", expected %s", p, (int)strcspn((char *)prov, "\n"),
+				 (char *)prov, provider);
+		r = -ENODEV;
+	}
+	free(prov);
+	return r;
+}
+
+/* SEV: an absent, empty or unreadable auxblob only means "no certificates". */
+static void read_auxblob(uint8_t **ret, size_t *ret_len)
+{
+	char p[PATH_MAX];
+
+	*ret = NULL;
+	*ret_len = 0;
+	if (attr_path("auxblob", p) < 0 || access(p, F_OK) < 0)
+		return;
+	if (file_read_all(p, TSM_OUT_MAX, ret, ret_len) < 0 || *ret_len == 0) {
+		free(*ret);
+		*ret = NULL;
+		*ret_len = 0;
+	}
+}
+
+/* The generation protocol on the locked instance (see the top of this file). */
+static int exchange(const uint8_t inblob[64], uint8_t **ret_out, size_t *ret_len, uint8_t **ret_aux,
+		    size_t *ret_aux_len)
+{
+	uint64_t g1, g2, g3;
+	uint8_t *out = NULL, *aux = NULL;
+	size_t olen = 0, alen = 0;
+	char p[PATH_MAX];
+	int r;
+
+	r = read_u64_attr("generation", &g1);
+	if (r == 0)
+		r = write_inblob(inblob);
+	if (r == 0)
+		r = read_u64_attr("generation", &g2);
+	if (r < 0)
+		return r;
+	if (g2 != g1 + 1) {
+		agent_set_detail("configfs-tsm: generation %llu after writing inblob at %llu (concurrent writer or refused inblob)", (unsigned long long)g2, (unsigned long long)g1);
+		return -EBUSY;
+	}
+	r = read_blob_attr("outblob", TSM_OUT_MAX, &out, &olen, p);
+	if (r < 0)
+		return r;
+	if (ret_aux)
+		read_auxblob(&aux, &alen);
+	r = read_u64_attr("generation", &g3);
+	if (r == 0 && g3 != g2) {
+		agent_set_detail("configfs-tsm: generation changed while reading outblob");
+		r = -EBUSY;
+	}
+	if (r < 0) {
+		free(out);
+		free(aux);
+		return r;
+	}
+	*ret_out = out;
+	*ret_len = olen;
+	if (ret_aux) {
+		*ret_aux = aux;
+		*ret_aux_len = alen;
+	}
+	return 0;
+}
+
 int tsm_report(const char *provider, const uint8_t inblob[64], uint8_t **ret_out, size_t *ret_len,
 	       uint8_t **ret_aux, size_t *ret_aux_len)
 {
-	char dir[PATH_MAX], p[PATH_MAX];
-	uint64_t g1, g2, g3;
-	uint8_t *prov = NULL, *out = NULL, *aux = NULL;
-	size_t plen, olen = 0, alen = 0;
+	char dir[PATH_MAX];
 	bool created = false;
-	int dfd = -1, r;
+	int dfd, r;
 
 	sysroot_path(TSM_REPORT_DIR "/" TSM_INSTANCE, dir);
 	if (mkdir(dir, 0700) == 0)
@@ -105,78 +189,12 @@ int tsm_report(const char *provider, const uint8_t inblob[64], uint8_t **ret_out
 		return agent_fail_errno("mkdir %s", dir);
 	/* Serialise our own processes on the shared instance (agent vs evidence). */
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0 || flock(dfd, LOCK_EX) < 0) {
+	if (dfd < 0 || flock(dfd, LOCK_EX) < 0)
 		r = agent_fail_errno("%s", dir);
-		goto out;
-	}
-
-	r = attr_path("provider", p);
+	else
+		r = check_provider(provider);
 	if (r == 0)
-		r = file_read_all(p, 64, &prov, &plen);
-	if (r < 0) {
-		agent_set_detail("%s: %s", p, strerror(-r));
-		goto out;
-	}
-	if (plen != strlen(provider) + 1 || memcmp(prov, provider, plen - 1) != 0 || prov[plen - 1] != '\n') {
-		agent_set_detail("%s: provider is \"%.*s\", expected %s", p, (int)strcspn((char *)prov, "\n"),
-				 (char *)prov, provider);
-		r = -ENODEV;
-		goto out;
-	}
-
-	r = read_u64_attr("generation", &g1);
-	if (r == 0)
-		r = write_inblob(inblob);
-	if (r == 0)
-		r = read_u64_attr("generation", &g2);
-	if (r < 0)
-		goto out;
-	if (g2 != g1 + 1) {
-		agent_set_detail("configfs-tsm: generation %llu after writing inblob at %llu (concurrent writer or refused inblob)", (unsigned long long)g2, (unsigned long long)g1);
-		r = -EBUSY;
-		goto out;
-	}
-	r = attr_path("outblob", p);
-	if (r == 0)
-		r = file_read_all(p, TSM_OUT_MAX, &out, &olen);
-	if (r < 0) {
-		agent_set_detail("%s: %s", p, strerror(-r));
-		goto out;
-	}
-	if (ret_aux) {
-		r = attr_path("auxblob", p);
-		if (r == 0 && access(p, F_OK) == 0) {
-			r = file_read_all(p, TSM_OUT_MAX, &aux, &alen);
-			/* SEV: an empty or unreadable auxblob only means "no certificates". */
-			if (r < 0) {
-				aux = NULL;
-				alen = 0;
-				r = 0;
-			}
-		}
-	}
-	r = read_u64_attr("generation", &g3);
-	if (r < 0)
-		goto out;
-	if (g3 != g2) {
-		agent_set_detail("configfs-tsm: generation changed while reading outblob");
-		r = -EBUSY;
-		goto out;
-	}
-	*ret_out = out;
-	*ret_len = olen;
-	out = NULL;
-	if (ret_aux) {
-		*ret_aux = alen ? aux : NULL;
-		*ret_aux_len = alen;
-		if (alen)
-			aux = NULL;
-	}
-	r = 0;
-out:
-	free(prov);
-	free(out);
-	free(aux);
+		r = exchange(inblob, ret_out, ret_len, ret_aux, ret_aux_len);
 	if (dfd >= 0)
 		close(dfd);
 	if (created)
