@@ -32,9 +32,11 @@ UNIT_SRCS_test-workload-disk := measure-agent/gpt-write.c
 $(B)/tests/unit/test-workload-disk: measure-agent/gpt-write.c measure-agent/gpt-write.h
 
 # The agent's backends link without main(): each test takes one backend and the
-# services module, and points the sysroot at a temporary tree (tests/unit/tmptree.c).
-UNIT_SRCS_test-agent-find := measure-agent/find.c measure-agent/services.c measure-agent/gpt-write.c \
-	tests/unit/tmptree.c
-UNIT_SRCS_test-agent-tsm := measure-agent/tsm.c measure-agent/services.c tests/unit/tmptree.c
-$(B)/tests/unit/test-agent-find: $(UNIT_SRCS_test-agent-find) $(wildcard measure-agent/*.h) tests/unit/tmptree.h
-$(B)/tests/unit/test-agent-tsm: $(UNIT_SRCS_test-agent-tsm) $(wildcard measure-agent/*.h) tests/unit/tmptree.h
+# services module, and points the sysroot at a temporary tree (tests/unit/agent-sysroot.c).
+AGENT_TEST_SRCS := measure-agent/services.c tests/unit/agent-sysroot.c tests/unit/tmptree.c
+UNIT_SRCS_test-agent-find := measure-agent/find.c measure-agent/gpt-write.c $(AGENT_TEST_SRCS)
+UNIT_SRCS_test-agent-tsm := measure-agent/tsm.c $(AGENT_TEST_SRCS)
+$(B)/tests/unit/test-agent-find $(B)/tests/unit/test-agent-tsm: $(AGENT_TEST_SRCS) \
+	$(wildcard measure-agent/*.h) tests/unit/agent-sysroot.h tests/unit/tmptree.h
+$(B)/tests/unit/test-agent-find: $(UNIT_SRCS_test-agent-find)
+$(B)/tests/unit/test-agent-tsm: $(UNIT_SRCS_test-agent-tsm)

@@ -8,8 +8,10 @@
  * stderr (the unit sends it to the console and the journal) and exits 1 without
  * starting anything; cvm-workload.service then powers the VM off (FailureAction=).
  *
- * Tests point every path at a directory tree with $CVM_SYSROOT and the TPM at swtpm
- * with $CVM_TCTI; neither changes what is checked. */
+ * cmd_launch reads as the list of its steps; each step ends the program through
+ * agent_fatal() when it fails. Tests point every path at a directory tree with
+ * $CVM_SYSROOT (agent_set_sysroot) and the TPM at swtpm with $CVM_TCTI; neither
+ * changes what is checked. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>

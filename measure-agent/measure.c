@@ -6,6 +6,7 @@
  * (systemd's protocol); then both registers are read back. Every failure ends the
  * program through agent_fatal(): the launch fails closed. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>

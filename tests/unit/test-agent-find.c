@@ -13,6 +13,7 @@
 
 #include "../../measure-agent/agent.h"
 #include "../../measure-agent/gpt-write.h"
+#include "agent-sysroot.h"
 #include "tmptree.h"
 #include "unit.h"
 
@@ -71,21 +72,11 @@ static void put_fwcfg(const char *root, const void *blob, size_t len)
 /* A fresh sysroot with an empty sys/class/block, the agent pointed at it. */
 static char *new_root(void)
 {
-	char *root = tree_new("test-agent-find");
+	char *root = agent_sysroot_new("test-agent-find");
 
 	CHECK(root != NULL);
 	CHECK_EQ_INT(tree_mkdir(root, "sys/class/block"), 0);
-	agent_set_sysroot(root);
-	agent_clear_detail();
 	return root;
-}
-
-static bool detail_has(const char *s)
-{
-	if (strstr(agent_detail(), s))
-		return true;
-	fprintf(stderr, "detail \"%s\" lacks \"%s\"\n", agent_detail(), s);
-	return false;
 }
 
 /* Runs the finder; on success checks that it holds exactly M and frees it. */
@@ -141,13 +132,12 @@ static void test_absent(void)
 	char *root = new_root();
 
 	CHECK_EQ_INT(find_manifest(&fm), -ENOENT);
-	CHECK(detail_has("no workload disk (GPT partition \"cvm-manifest\") and no fw_cfg blob"));
+	CHECK(agent_detail_has("no workload disk (GPT partition \"cvm-manifest\") and no fw_cfg blob"));
 	tree_remove(root);
 
 	/* No sys/class/block at all (no block layer): still just "absent". */
-	root = tree_new("test-agent-find");
+	root = agent_sysroot_new("test-agent-find");
 	CHECK(root != NULL);
-	agent_set_sysroot(root);
 	CHECK_EQ_INT(find_manifest(&fm), -ENOENT);
 	tree_remove(root);
 }
@@ -160,7 +150,7 @@ static void test_two_candidates(void)
 	attach_disk(root, "vdb", &good_disk);
 	attach_disk(root, "vdc", &good_disk);
 	CHECK_EQ_INT(find_manifest(&fm), -ENOTUNIQ);
-	CHECK(detail_has("/dev/vdc: a second workload disk (first: vdb)"));
+	CHECK(agent_detail_has("/dev/vdc: a second workload disk (first: vdb)"));
 	CHECK(fm.bytes == NULL);
 	tree_remove(root);
 
@@ -168,7 +158,22 @@ static void test_two_candidates(void)
 	attach_disk(root, "vdb", &good_disk);
 	put_fwcfg(root, manifest, strlen(manifest));
 	CHECK_EQ_INT(find_manifest(&fm), -ENOTUNIQ);
-	CHECK(detail_has("manifest both on disk vdb and in fw_cfg: refusing to choose"));
+	CHECK(agent_detail_has("manifest both on disk vdb and in fw_cfg: refusing to choose"));
+	tree_remove(root);
+}
+
+/* The only candidate is disk vdb made from spec: the finder must fail with want and
+ * the failure detail name the reason (want_detail, if given). */
+static void check_one_disk(const struct disk_spec *spec, int want, const char *want_detail)
+{
+	struct found_manifest fm = {0};
+	char *root = new_root();
+
+	attach_disk(root, "vdb", spec);
+	CHECK_EQ_INT(find_manifest(&fm), want);
+	CHECK(fm.bytes == NULL);
+	if (want_detail)
+		CHECK(agent_detail_has(want_detail));
 	tree_remove(root);
 }
 
@@ -178,13 +183,10 @@ static void test_wrong_type(void)
 	static const uint8_t other_type[16] = { 0x0f, 0xc6, 0x3d, 0xaf, 0x84, 0x83, 0x47, 0x72,
 						0x8e, 0x79, 0x3d, 0x69, 0xd8, 0x47, 0x7d, 0xe4 };
 	struct disk_spec spec = good_disk;
-	struct found_manifest fm = {0};
-	char *root = new_root();
+	char *root;
 
 	spec.manifest_type = other_type;
-	attach_disk(root, "vdb", &spec);
-	CHECK_EQ_INT(find_manifest(&fm), -ENOENT);
-	tree_remove(root);
+	check_one_disk(&spec, -ENOENT, "no workload disk");
 
 	/* ... and with the type wrong, the fw_cfg manifest is the only one. */
 	root = new_root();
@@ -208,26 +210,18 @@ static void test_oversize(void)
 	put_fwcfg(root, big, MANIFEST_MAX_SIZE + 1);
 	free(big);
 	CHECK_EQ_INT(find_manifest(&fm), -EFBIG);
-	CHECK(detail_has("manifest larger than 64 KiB"));
+	CHECK(agent_detail_has("manifest larger than 64 KiB"));
 	tree_remove(root);
 
 	/* a record whose L says 64 KiB + 1 */
-	root = new_root();
 	spec.manifest_sectors = 136;
 	spec.record_len_field = MANIFEST_MAX_SIZE + 1;
-	attach_disk(root, "vdb", &spec);
-	CHECK_EQ_INT(find_manifest(&fm), -EFBIG);
-	CHECK(detail_has("/dev/vdb: manifest partition: manifest larger than 64 KiB"));
-	tree_remove(root);
+	check_one_disk(&spec, -EFBIG, "/dev/vdb: manifest partition: manifest larger than 64 KiB");
 
 	/* a manifest partition larger than any record can be: not read at all */
-	root = new_root();
 	spec.manifest_sectors = 144;
 	spec.record_len_field = 0;
-	attach_disk(root, "vdb", &spec);
-	CHECK_EQ_INT(find_manifest(&fm), -E2BIG);
-	CHECK(detail_has("partition larger than a manifest record can be (64 KiB + 16)"));
-	tree_remove(root);
+	check_one_disk(&spec, -E2BIG, "partition larger than a manifest record can be (64 KiB + 16)");
 }
 
 static void test_truncated(void)
@@ -237,26 +231,17 @@ static void test_truncated(void)
 	char *root;
 
 	/* the record claims more bytes than its 4 KiB partition holds */
-	root = new_root();
 	spec.record_len_field = 5000;
-	attach_disk(root, "vdb", &spec);
-	CHECK_EQ_INT(find_manifest(&fm), -EBADMSG);
-	CHECK(detail_has("/dev/vdb: manifest partition: not a valid manifest record"));
-	tree_remove(root);
+	check_one_disk(&spec, -EBADMSG, "/dev/vdb: manifest partition: not a valid manifest record");
 
 	/* the image ends before the GPT's last usable sector */
-	root = new_root();
 	spec.record_len_field = 0;
 	spec.truncate_to = 16 * 1024;
-	attach_disk(root, "vdb", &spec);
-	CHECK_EQ_INT(find_manifest(&fm), -EBADMSG);
-	CHECK(detail_has("/dev/vdb: broken workload disk (GPT or partitions)"));
-	tree_remove(root);
+	check_one_disk(&spec, -EBADMSG, "/dev/vdb: broken workload disk (GPT or partitions)");
 
 	/* an empty drive (0 bytes) is no workload disk */
 	root = new_root();
-	spec.truncate_to = 0;
-	attach_disk(root, "vdb", &spec);
+	CHECK_EQ_INT(tree_mkdir(root, "sys/class/block/vdb"), 0);
 	CHECK_EQ_INT(tree_write(root, "dev/vdb", "", 0), 0);
 	CHECK_EQ_INT(find_manifest(&fm), -ENOENT);
 	tree_remove(root);

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "../../measure-agent/agent.h"
+#include "agent-sysroot.h"
 #include "tmptree.h"
 #include "unit.h"
 
@@ -131,7 +132,7 @@ static void check_kernel_done(pid_t pid)
  * generation/inblob/outblob FIFOs (a NULL name leaves that file out). */
 static char *new_root(const char *provider, const char *outblob)
 {
-	char *root = tree_new("test-agent-tsm");
+	char *root = agent_sysroot_new("test-agent-tsm");
 	char text[32];
 	int n = snprintf(text, sizeof text, "%s\n", provider);
 
@@ -141,17 +142,7 @@ static char *new_root(const char *provider, const char *outblob)
 	CHECK_EQ_INT(tree_mkfifo(root, INSTANCE "/inblob"), 0);
 	if (outblob)
 		CHECK_EQ_INT(tree_mkfifo(root, INSTANCE "/outblob"), 0);
-	agent_set_sysroot(root);
-	agent_clear_detail();
 	return root;
-}
-
-static bool detail_has(const char *s)
-{
-	if (strstr(agent_detail(), s))
-		return true;
-	fprintf(stderr, "detail \"%s\" lacks \"%s\"\n", agent_detail(), s);
-	return false;
 }
 
 static void make_nonce(uint8_t nonce[64], uint8_t seed)
@@ -228,7 +219,7 @@ static void test_wrong_provider(void)
 
 	/* refused before touching generation: no kernel needed (a FIFO would block) */
 	CHECK_EQ_INT(tsm_report("tdx_guest", nonce, &out, &len, NULL, NULL), -ENODEV);
-	CHECK(detail_has("provider is \"sev_guest\", expected tdx_guest"));
+	CHECK(agent_detail_has("provider is \"sev_guest\", expected tdx_guest"));
 	CHECK(out == NULL);
 	tree_remove(root);
 }
@@ -249,17 +240,17 @@ static void test_generation_change(void)
 	kernel = start_kernel(root, &concurrent, nonce);
 	CHECK_EQ_INT(tsm_report("tdx_guest", nonce, &out, &len, NULL, NULL), -EBUSY);
 	check_kernel_done(kernel);
-	CHECK(detail_has("generation 9 after writing inblob at 7"));
+	CHECK(agent_detail_has("generation 9 after writing inblob at 7"));
 
 	kernel = start_kernel(root, &refused, nonce);
 	CHECK_EQ_INT(tsm_report("tdx_guest", nonce, &out, &len, NULL, NULL), -EBUSY);
 	check_kernel_done(kernel);
-	CHECK(detail_has("generation 7 after writing inblob at 7"));
+	CHECK(agent_detail_has("generation 7 after writing inblob at 7"));
 
 	kernel = start_kernel(root, &during_read, nonce);
 	CHECK_EQ_INT(tsm_report("tdx_guest", nonce, &out, &len, NULL, NULL), -EBUSY);
 	check_kernel_done(kernel);
-	CHECK(detail_has("generation changed while reading outblob"));
+	CHECK(agent_detail_has("generation changed while reading outblob"));
 	CHECK(out == NULL);
 	tree_remove(root);
 }
@@ -277,31 +268,29 @@ static void test_missing_files(void)
 	kernel = start_kernel(root, &k, nonce);
 	CHECK_EQ_INT(tsm_report("tdx_guest", nonce, &out, &len, NULL, NULL), -ENOENT);
 	check_kernel_done(kernel);
-	CHECK(detail_has(INSTANCE "/outblob: No such file or directory"));
+	CHECK(agent_detail_has(INSTANCE "/outblob: No such file or directory"));
 	CHECK(out == NULL);
 	tree_remove(root);
 
 	/* generation that is not a number */
-	root = tree_new("test-agent-tsm");
+	root = agent_sysroot_new("test-agent-tsm");
 	CHECK(root != NULL);
 	CHECK_EQ_INT(tree_write(root, INSTANCE "/provider", "tdx_guest\n", 10), 0);
 	CHECK_EQ_INT(tree_write(root, INSTANCE "/generation", "x1\n", 3), 0);
-	agent_set_sysroot(root);
 	CHECK_EQ_INT(tsm_report("tdx_guest", nonce, &out, &len, NULL, NULL), -EBADMSG);
-	CHECK(detail_has("generation: not a decimal number"));
+	CHECK(agent_detail_has("generation: not a decimal number"));
 	tree_remove(root);
 
 	/* No instance yet: the agent makes its own (configfs would fill it with the
 	 * attributes; a plain directory stays empty, so the request fails) and removes it
 	 * again. Without the report directory configfs-tsm is not available at all. */
-	root = tree_new("test-agent-tsm");
+	root = agent_sysroot_new("test-agent-tsm");
 	CHECK(root != NULL);
-	agent_set_sysroot(root);
 	CHECK(!tsm_available());
 	CHECK_EQ_INT(tree_mkdir(root, "sys/kernel/config/tsm/report"), 0);
 	CHECK(tsm_available());
 	CHECK_EQ_INT(tsm_report("tdx_guest", nonce, &out, &len, NULL, NULL), -ENOENT);
-	CHECK(detail_has("/provider: No such file or directory"));
+	CHECK(agent_detail_has("/provider: No such file or directory"));
 	CHECK_EQ_INT(stat(tree_path(root, INSTANCE, p), &st), -1);
 	CHECK_EQ_INT(errno, ENOENT);
 	tree_remove(root);
