@@ -1,7 +1,7 @@
 /* libFuzzer harness for lib/boot/ovmf (OVMF footer table, SEV and TDVF metadata) and the
  * digest code that consumes what it parses: any input must be parsed or refused
  * cleanly, and whatever parses must be measurable without reading out of bounds.
- * Seeds: the 4 KiB AmdSev suffix (../shared/testdata, origin in its README) and
+ * Seeds: the 4 KiB AmdSev suffix (tests/data, origin in its README) and
  * a synthetic TDVF image like the one tests/unit/test-tdx-mrtd.c builds. */
 #include <stdint.h>
 #include <stdlib.h>

@@ -10,7 +10,7 @@ source "$(dirname "$0")/lib.sh"
 need python3 jq openssl
 unset CVM_TCTI
 FAKE=$(dirname "$0")/fake-coco.py
-TD=/work/shared/testdata/evidence
+TD=${CVM_EVIDENCE_DIR:-$TOP/tests/data/evidence}
 SNP_T=$TD/sev-snp/01-gosevguest-milan-v2/report.bin
 TDX_T=$TD/tdx/01-gotdxguest-spr-v4/quote.dat
 [[ -r $SNP_T && -r $TDX_T ]] || fail "captured report fixtures missing under $TD"

@@ -3,7 +3,7 @@
  *   cc -O2 -D_GNU_SOURCE -Ilib -Ireference -o build/evidence-bench tests/perf/evidence-bench.c \
  *      reference/x509.c reference/evidence.c reference/verify-snp.c reference/verify-tdx.c \
  *      reference/verify-tpm.c build/lib/libcvm.a -lcrypto
- *   build/evidence-bench ../shared/testdata/evidence
+ *   build/evidence-bench tests/data/evidence
  * Prints the mean time of one full verification (every check, silent) of: an SNP
  * report with its VCEK and ASK/ARK chain; a TDX quote with its PCK chain, CRLs,
  * TCB info and QE identity (sample 01); a TPM quote with PCR values; and the replay
@@ -64,7 +64,7 @@ static void bench(const char *name, verifier fn, const uint8_t *b, size_t n, con
 
 int main(int argc, char **argv)
 {
-	const char *d = argc > 1 ? argv[1] : "../shared/testdata/evidence";
+	const char *d = argc > 1 ? argv[1] : "tests/data/evidence";
 	struct ev_opts snp = { 0 }, tdx = { 0 }, tpm = { 0 };
 	uint8_t *b;
 	size_t n;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # cvm-reference evidence show / verify and eventlog through the command line, on the
-# real captured samples (../shared/testdata/evidence, origins in its README):
+# real captured samples (tests/data/evidence, origins in its README):
 #  - `evidence show --json` emits the documented keys for SNP, TDX and TPM, values
 #    equal to the raw bytes at the spec offsets (read here with xxd);
 #  - `evidence verify` exit status: 0 valid, 1 invalid (named check), 2 usage,
@@ -11,7 +11,7 @@
 set -uo pipefail
 
 ref=${CVM_REFERENCE:-build/bin/cvm-reference}
-E=${CVM_EVIDENCE_DIR:-../shared/testdata/evidence}
+E=${CVM_EVIDENCE_DIR:-tests/data/evidence}
 fail=0
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -7,7 +7,7 @@
 set -uo pipefail
 
 ref=${CVM_REFERENCE:-build/bin/cvm-reference}
-td=${CVM_TESTDATA_DIR:-../shared/testdata}
+td=${CVM_TESTDATA_DIR:-tests/data}
 fwd=${CVM_FIRMWARE_DIR:-/var/lib/cvmforge/firmware/root/usr/share/ovmf}
 fx=$td/ovmf_AmdSev_suffix.bin
 amd=$fwd/OVMF.amdsev.fd

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # cvm-reference verify on TDX and SNP evidence documents built from the real captured
-# quote/report samples (../shared/testdata/evidence): the hardware evidence is
+# quote/report samples (tests/data/evidence): the hardware evidence is
 # genuine, the reference document is another image's (tests/fuzz/corpus/fuzz-refdoc/
 # full.json), so the firmware registers must FAIL while the quote, the nonce
 # and the workload bindings are judged on their own. Exercises every TDX/SNP line.
@@ -8,7 +8,7 @@
 set -uo pipefail
 
 ref=${CVM_REFERENCE:-build/bin/cvm-reference}
-E=${CVM_EVIDENCE_DIR:-../shared/testdata/evidence}
+E=${CVM_EVIDENCE_DIR:-tests/data/evidence}
 DOC=$(dirname "$0")/../fuzz/corpus/fuzz-refdoc/full.json
 fail=0
 work=$(mktemp -d)

@@ -1,4 +1,4 @@
-/* Locating the real captured evidence samples (../shared/testdata/evidence, origins
+/* Locating the real captured evidence samples (tests/data/evidence, origins
  * in its README) from unit tests. CVM_EVIDENCE_DIR overrides the location. A missing
  * sample is a test failure, not a skip: the samples are part of the project. */
 #ifndef CVM_EVIDENCE_SAMPLES_H
@@ -16,7 +16,7 @@ static inline const char *evidence_dir(void)
 {
 	const char *d = getenv("CVM_EVIDENCE_DIR");
 
-	return d && *d ? d : "../shared/testdata/evidence";
+	return d && *d ? d : "tests/data/evidence";
 }
 
 static inline void sample_path(const char *rel, char *out, size_t n)

@@ -1,5 +1,5 @@
 /* Locating firmware inputs for the SNP / TDX measurement tests:
- *   - ../shared/testdata/ovmf_AmdSev_suffix.bin (origin in its README; override the
+ *   - tests/data/ovmf_AmdSev_suffix.bin (origin in its README; override the
  *     directory with CVM_TESTDATA_DIR);
  *   - Debian sid's OVMF.amdsev.fd / OVMF.inteltdx.ms.fd (packages ovmf-amdsev,
  *     ovmf-inteltdx), unpacked by scripts/host-setup under
@@ -34,7 +34,7 @@ static inline uint8_t *fw_read(const char *env, const char *def, const char *nam
 
 static inline uint8_t *testdata_read(const char *name, size_t *ret_len)
 {
-	return fw_read("CVM_TESTDATA_DIR", "../shared/testdata", name, ret_len);
+	return fw_read("CVM_TESTDATA_DIR", "tests/data", name, ret_len);
 }
 
 static inline uint8_t *firmware_read(const char *name, size_t *ret_len)

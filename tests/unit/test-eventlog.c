@@ -1,4 +1,4 @@
-/* Event-log replay on the real captured logs (../shared/testdata/evidence, README):
+/* Event-log replay on the real captured logs (tests/data/evidence, README):
  * the GCE vTPM crypto-agile log replays to the PCR values its quotes carry (the quotes
  * themselves are checked in test-evidence-verify), the Windows legacy SHA-1 log
  * likewise, the GCP TDX CCEL log to the RTMR0..2 of its TD quote; the physical-host

@@ -1,4 +1,4 @@
-/* Offline verification of the real captured evidence (../shared/testdata/evidence,
+/* Offline verification of the real captured evidence (tests/data/evidence,
  * origins in its README): every sample's signatures and chains verify, with the
  * expected outcome of the collateral checks written next to each case; then one
  * flipped bit anywhere in a report, quote, TPM quote, signature or certificate makes

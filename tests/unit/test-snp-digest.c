@@ -1,7 +1,7 @@
 /* SEV-SNP launch digest: known answers from published vectors, regression values for
  * Debian's AmdSev firmware, VMSA layout, CPU signatures, and refusals.
  *
- * Published vectors (all for ../shared/testdata/ovmf_AmdSev_suffix.bin, vCPU type
+ * Published vectors (all for tests/data/ovmf_AmdSev_suffix.bin, vCPU type
  * EPYC-v4, QEMU VMM; "kernel" = an empty file, i.e. /dev/null):
  *   [SSM]  virtee/sev-snp-measure tests/test_guest.py (the version whose
  *          calc_launch_digest() takes guest_features; fixture with OVMF hash 086e2e91…)

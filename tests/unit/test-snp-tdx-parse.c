@@ -1,5 +1,5 @@
 /* SNP report and TDX quote/TDREPORT field extraction on the real captured samples
- * (origins: ../shared/testdata/evidence/README.md). Expected values were read off the
+ * (origins: tests/data/evidence/README.md). Expected values were read off the
  * files with xxd at the offsets of AMD spec 56860 / Intel sgx_quote_4.h, e.g.
  * `xxd -s 0x90 -l 48 -p report.bin` for the SNP MEASUREMENT; their authenticity is
  * established separately by the signature tests. */
