@@ -79,8 +79,9 @@ static int read_request(int fd, char *buf, size_t size)
 	return (int)n;
 }
 
-/* 2..NONCE_HEX_MAX hex digits, even count: the agent's own rule (EVIDENCE.md), checked
- * here too so that a bad request never reaches the TPM. */
+/* 2..NONCE_HEX_MAX hex digits, even count: the agent's own rule
+ * (measure-agent/EVIDENCE.md), checked here too so that a bad request never reaches
+ * the TPM. */
 static int nonce_valid(const char *s, size_t n)
 {
 	if (n < 2 || n > NONCE_HEX_MAX || n % 2)

@@ -1,5 +1,5 @@
 /* Kernel command line tokenizer with the kernel's own quoting rules
- * (lib/cmdline.c next_arg): words split at white space outside double quotes,
+ * (Linux lib/cmdline.c next_arg): words split at white space outside double quotes,
  * key=value split at the first '=', a quote right after '=' (or around the whole
  * word) is not part of the value. Stricter than the kernel: an unterminated quote
  * or a quote in the middle of a value is an error instead of being kept. */

@@ -1,4 +1,5 @@
-/* measure-agent: the guest side of the workload measurement contract (DESIGN.md).
+/* measure-agent: the guest side of the workload measurement contract
+ * (docs/architecture.md).
  *
  *   measure-agent [launch]            find M → check bindings → measure → verity-mount
  *                                     the payload → exec the workload

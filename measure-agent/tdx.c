@@ -1,4 +1,4 @@
-/* Intel TDX backend: RTMR3 extend and MRCONFIGID (notes/interfaces.md §1).
+/* Intel TDX backend: RTMR3 extend and MRCONFIGID (docs/guest-interfaces.md §1).
  *
  * Extend: sysfs measurements/rtmr3:sha384 (Linux ≥ 6.16, tsm-mr): the kernel accepts
  * exactly one write() of exactly 48 bytes at offset 0 and returns EINVAL otherwise

@@ -1,6 +1,7 @@
-/* configfs-tsm reports (Documentation/ABI/testing/configfs-tsm-report; notes
- * §3). One instance directory, used under the documented generation protocol so a
- * concurrent writer can never hand us a report for someone else's inblob:
+/* configfs-tsm reports (Documentation/ABI/testing/configfs-tsm-report;
+ * docs/guest-interfaces.md §3). One instance directory, used under the documented
+ * generation protocol so a concurrent writer can never hand us a report for someone
+ * else's inblob:
  *
  *   g1 = generation; write inblob (ONE write of exactly 64 bytes, then close — configfs
  *   commits binary attributes on release); g2 = generation, must be g1 + 1;

@@ -1,8 +1,8 @@
-/* cvm-reference verify: the customer-side loop (DESIGN.md "Evidence and
- * verification"). Takes the reference-values document (reference/FORMAT.md), the
- * evidence document of `measure-agent evidence` (measure-agent/EVIDENCE.md), the
- * expected workload (disk, manifest or identity digest) and the nonce, and prints one
- * line per register:
+/* cvm-reference verify: the customer-side loop (docs/architecture.md "Reference
+ * values: computed, signed, verified"). Takes the reference-values document
+ * (reference/FORMAT.md), the evidence document of `measure-agent evidence`
+ * (measure-agent/EVIDENCE.md), the expected workload (disk, manifest or identity
+ * digest) and the nonce, and prints one line per register:
  *     NAME  EXPECTED  ACTUAL  ok|FAIL
  * Exit 0 only if every line is ok; any FAIL exits 1.
  *
@@ -18,8 +18,8 @@
  *        certificate table in the evidence; the ARK must be pinned), REPORT_DATA
  *        = nonce, MEASUREMENT ∈ reference launch digests, HOST_DATA = workload SHA-256.
  * The AK in a TPM evidence document is the guest's own claim: binding it to an EK
- * certificate is out of scope (EVIDENCE.md), so the TPM lines prove consistency and
- * freshness, not a hardware root. */
+ * certificate is out of scope (measure-agent/EVIDENCE.md), so the TPM lines prove
+ * consistency and freshness, not a hardware root. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -411,7 +411,7 @@ static void verify_tdx(const struct json_value *tdx, const struct refdoc *ref, c
 	else
 		line_hex(v, "RTMR3.eventlog", log->rtmr[3], q.body.rtmr[3], 48);
 	/* MRCONFIGID: all zero when the launcher did not bind the workload; otherwise
-	 * it must be SHA-384(M) (DESIGN.md contract). */
+	 * it must be SHA-384(M) (the contract in docs/architecture.md). */
 	if (memcmp(q.body.mrconfigid, zero, 48) == 0)
 		line_hex(v, "MRCONFIGID", zero, q.body.mrconfigid, 48);
 	else if (w->have384)

@@ -1,4 +1,4 @@
-/* echo-server: the example workload of cvmforge (docs/walkthrough.md).
+/* echo-server: the example workload of cvmforge (README.md, "Walkthrough").
  *
  * A TCP echo server small enough to read in one sitting. It runs as the manifest's
  * user, chrooted into its dm-verity payload (measure-agent/MANIFEST.md), which holds

@@ -4,7 +4,7 @@
  * kernel through LoadImage, Linux's EFI stub measures LoadOptions and the initrd.
  * Events are produced in boot order with their PCR; TPM PCR values and TDX RTMRs are
  * replays of that one list, so vTPM and TDX can never disagree about an event.
- * Sources: algorithms.md §2-3 (edk2 Tcg2Dxe.c, DxeTpm2MeasureBootLib.c, TdTcg2Dxe.c,
+ * Sources: docs/algorithms.md §2-3 (edk2 Tcg2Dxe.c, DxeTpm2MeasureBootLib.c, TdTcg2Dxe.c,
  * systemd stub.c), checked event by event against an OVMF + swtpm boot log. */
 #ifndef CVM_BOOT_PCRS_H
 #define CVM_BOOT_PCRS_H

@@ -123,7 +123,7 @@ struct refdoc {
 /* Sets one assumption; returns -E2BIG when full or a string is too long. */
 int refdoc_assume(struct refdoc_assumptions *a, const char *key, const char *value);
 
-/* Writes the document (FORMAT.md layout, deterministic). Returns 0 or -EIO. */
+/* Writes the document (reference/FORMAT.md layout, deterministic). Returns 0 or -EIO. */
 int refdoc_write(FILE *f, const struct refdoc *d);
 
 /* Parses text[0..len) into *ret (caller-allocated; large, use the heap).

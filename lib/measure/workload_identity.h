@@ -1,5 +1,6 @@
-/* The measurement contract between measure-agent and cvm-reference (DESIGN.md):
- * given the manifest bytes M, what each platform's register must hold.
+/* The measurement contract between measure-agent and cvm-reference
+ * (docs/architecture.md): given the manifest bytes M, what each platform's register
+ * must hold.
  *
  *   TDX RTMR3      = SHA-384(0^48 || SHA-384(M))     agent writes SHA-384(M) to rtmr3
  *   TDX MRCONFIGID = SHA-384(M)                      when the launcher set it (non-zero)

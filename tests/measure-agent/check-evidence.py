@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Checks a `measure-agent evidence` document's TPM part the way a verifier does
-(EVIDENCE.md), with OpenSSL doing the signature check:
+(measure-agent/EVIDENCE.md), with OpenSSL doing the signature check:
   TPMS_ATTEST magic/type/extraData/selection/pcrDigest, ECDSA signature over the attest
   bytes with ak_pem, and that ak_public (TPM2B_PUBLIC) carries the same point.
 usage: check-evidence.py EVIDENCE.json NONCE_HEX [expected PCR8 sha256 hex]

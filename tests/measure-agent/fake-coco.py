@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """A directory tree that behaves like the kernel's TDX / SEV-SNP guest ABI, for
-measure-agent tests on a host without that hardware (notes/interfaces.md §1–3).
+measure-agent tests on a host without that hardware (docs/guest-interfaces.md §1–3).
 
   setup ROOT tdx|snp       create the sysfs/configfs/dev files (FIFOs where the kernel
                            acts on a write or generates on a read)

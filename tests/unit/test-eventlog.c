@@ -185,7 +185,7 @@ static void test_physical(void)
 
 static void test_cel(void)
 {
-	/* The agent's two records (EVIDENCE.md) for a manifest M, as JSON-SEQ. */
+	/* The agent's two records (measure-agent/EVIDENCE.md) for a manifest M, as JSON-SEQ. */
 	static const char m[] = "{\"name\":\"x\"}";
 	struct workload_identity id;
 	struct cel_replay rp;

@@ -3,7 +3,8 @@
  * name, CRCs, duplicate roles), and the fields the agent's binding checks read from
  * an SNP report (HOST_DATA @0xC0, REPORT_DATA @0x50), a TDREPORT (MRCONFIGID @576,
  * RTMR3 @864) and a TD quote v4 (MRCONFIGID @232, RTMR3 @520, REPORTDATA @568) — the
- * offsets of notes/interfaces.md §1d/§2, through lib/evidence/snp_report and lib/evidence/tdx_quote. */
+ * offsets of docs/guest-interfaces.md §1d/§2, through lib/evidence/snp_report and
+ * lib/evidence/tdx_quote. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
