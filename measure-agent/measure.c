@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The launch steps that put the manifest M into the hardware's record (DESIGN.md):
+/* The launch steps that put the manifest M into the hardware's record
+ * (docs/architecture.md, "The measurement contract"):
  * the launch-time bindings (SEV-SNP HOST_DATA, TDX MRCONFIGID) are checked first, so a
  * mismatch is not even measured as "ran"; then M is extended into PCR 8 and/or RTMR3,
  * each extend with its CEL record, under one exclusive lock on the event log

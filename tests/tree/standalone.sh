@@ -9,8 +9,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-# Text files only: fixtures under tests/data and the fuzz corpora are data, not citations.
+# Text files only: fixtures under tests/data and the fuzz corpora are data, not citations;
+# this script names the patterns it looks for.
 mapfile -t files < <(git ls-files | grep -vE '^(tests/data|tests/fuzz/corpus|kernel-config/testdata)/' |
+	grep -vxF tests/tree/standalone.sh |
 	grep -vE '\.(bin|raw|der|pem|dat|attest|sig|pb|tpmt)$')
 tops=$(git ls-files | sed -n 's|^\([^./][^/]*\)/.*|\1|p' | sort -u | paste -sd'|')
 upstream='systemd|uapi|UAPI|Linux|kernel|edk2|cryptsetup|mkosi|erofs-utils|dosfstools|QEMU|qemu|trustee|virtee|sev-snp-measure|dstack|go-sev-guest|go-tdx-guest|DCAP|Intel|AMD'
