@@ -18,16 +18,15 @@ tops=$(git ls-files | sed -n 's|^\([^./][^/]*\)/.*|\1|p' | sort -u | paste -sd'|
 upstream='systemd|uapi|UAPI|Linux|kernel|edk2|cryptsetup|mkosi|erofs-utils|dosfstools|QEMU|qemu|trustee|virtee|sev-snp-measure|dstack|go-sev-guest|go-tdx-guest|DCAP|Intel|AMD'
 
 bad=0 checked=0
-fail() { echo "FAIL $1"; bad=1; }
 
 # 1. Paths a fresh clone on another machine would not have.
 while IFS= read -r hit; do
-	fail "$hit: machine-specific path"
+	echo "FAIL $hit: machine-specific path"; bad=1
 done < <(grep -nHE '(^|[^A-Za-z0-9_.-])(/work/|/home/[a-z]|\.\./shared\b|/tmp/b[0-9-])' "${files[@]}" || true)
 
 # 2. Documents that never were in this repository.
 while IFS= read -r hit; do
-	fail "$hit: cites a document outside the repository"
+	echo "FAIL $hit: cites a document outside the repository"; bad=1
 done < <(grep -nHwE 'DESIGN\.md|STYLE\.md|notes/[a-z-]+\.md' "${files[@]}" || true)
 
 # resolves FILE TOKEN: TOKEN names a file or a module (X.c/X.h) relative to the repository
@@ -49,7 +48,7 @@ while IFS=: read -r f n tok; do
 	resolves "$f" "$tok" && continue
 	[[ $tok == */* && ! -d $(dirname "$tok") ]] && continue
 	sed -n "$((n > 1 ? n - 1 : 1)),${n}p" "$f" | grep -qE "($upstream)" && continue
-	fail "$f:$n: cites $tok, which is not in the repository"
+	echo "FAIL $f:$n: cites $tok, which is not in the repository"; bad=1
 done < <(grep -noE "(^|[^A-Za-z0-9_./-])(($tops)/[A-Za-z0-9_./-]*[A-Za-z0-9_]|[A-Za-z0-9_-]+\.md)" "${files[@]}" |
 	sed -E 's/^([^:]*:[0-9]+:)[^A-Za-z0-9_]?/\1/' |
 	awk -F: '$3 ~ /\.[a-z]+$/ || $3 ~ /^lib\/[a-z]+\/[a-z_]+$/')
@@ -59,7 +58,7 @@ while IFS=: read -r f n link; do
 	link=${link%%#*}
 	[[ -z $link || $link == http* || $link == mailto:* ]] && continue
 	checked=$((checked + 1))
-	[[ -e $(dirname "$f")/$link ]] || fail "$f:$n: link to $link does not resolve"
+	[[ -e $(dirname "$f")/$link ]] || { echo "FAIL $f:$n: link to $link does not resolve"; bad=1; }
 done < <(git ls-files '*.md' | grep -v '^tests/data/' | xargs grep -noE '\]\([^) ]+\)' |
 	sed -E 's/\]\(([^)]*)\)$/\1/')
 
