@@ -30,7 +30,6 @@
 #include <unistd.h>
 
 #include <openssl/err.h>
-#include <openssl/pem.h>
 
 #include "util/base64.h"
 #include "evidence/cel_read.h"
@@ -271,7 +270,6 @@ static void verify_tpm(const struct json_value *tpm, const struct refdoc *ref, c
 	struct tpm_attest a;
 	struct tpm_signature s;
 	EVP_PKEY *ak = NULL;
-	BIO *bio;
 	int r;
 	static const unsigned firmware_pcrs[] = { 4, 9, 11, 12 };
 
@@ -281,9 +279,7 @@ static void verify_tpm(const struct json_value *tpm, const struct refdoc *ref, c
 		line(v, "tpm.quote", "TPMS_ATTEST + TPMT_SIGNATURE", "malformed", 0);
 		goto out;
 	}
-	bio = BIO_new_mem_buf(ak_pem, -1);
-	ak = bio ? PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL) : NULL;
-	BIO_free(bio);
+	ak = pubkey_from_pem(ak_pem);
 	r = ak ? tpm_quote_signature_check(&s, attest, attest_len, ak, NULL, 0) : 0;
 	line(v, "tpm.quote-signature", "signed by ak_pem", r == 1 ? "valid" : "invalid", r == 1);
 

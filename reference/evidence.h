@@ -102,16 +102,21 @@ int json_member_span(const char *t, size_t n, const char *key, size_t *ret_start
 
 /* ---- X.509 and signature helpers (reference/x509.c) ---- */
 
-/* All certificates of a PEM bundle or one DER certificate. NULL on error (errno set). */
+/* The file loaders read PEM or, when the file holds no "-----BEGIN", DER. A PEM file
+ * is blocks of the one expected kind separated by white space, each block's base64
+ * decoding to exactly one DER object; a DER file is exactly one object. Anything else
+ * is refused (NULL, errno set). */
+/* One or more certificates. */
 STACK_OF(X509) *x509_load_file(const char *path);
-STACK_OF(X509) *x509_load_pem(const uint8_t *buf, size_t len);
 /* Only PEM certificate blocks back to back followed by NUL padding (the TD quote's
  * PCK chain): anything else, including damaged blocks, is refused. */
 STACK_OF(X509) *x509_load_pem_strict(const uint8_t *buf, size_t len);
-/* A CRL in DER or PEM. NULL on error. */
+/* Exactly one CRL. */
 X509_CRL *crl_load_file(const char *path);
-/* A public key: SubjectPublicKeyInfo PEM/DER, or the key of an X.509 certificate. */
+/* Exactly one public key: a SubjectPublicKeyInfo, or the key of one X.509 certificate. */
 EVP_PKEY *pubkey_load_file(const char *path);
+/* Exactly one PEM SubjectPublicKeyInfo block (the evidence's ak_pem). */
+EVP_PKEY *pubkey_from_pem(const char *text);
 
 void x509_free_stack(STACK_OF(X509) *sk);
 

@@ -10,7 +10,6 @@
 #include <openssl/ec.h>
 #include <openssl/err.h>
 #include <openssl/param_build.h>
-#include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
 #include "evidence.h"
@@ -114,45 +113,67 @@ void x509_free_stack(STACK_OF(X509) *sk)
 	sk_X509_pop_free(sk, X509_free);
 }
 
-STACK_OF(X509) *x509_load_pem(const uint8_t *buf, size_t len)
-{
-	STACK_OF(X509) *sk = sk_X509_new_null();
-	BIO *bio;
-	X509 *x;
+/* What a loader reads: certificates, CRLs or public keys (SubjectPublicKeyInfo). */
+enum der_kind { DER_CERT, DER_CRL, DER_PUBKEY };
 
-	if (!sk || len > INT32_MAX)
-		goto fail;
-	bio = BIO_new_mem_buf(buf, (int)len);
-	if (!bio)
-		goto fail;
-	while ((x = PEM_read_bio_X509(bio, NULL, NULL, NULL)))
-		if (!sk_X509_push(sk, x)) {
-			X509_free(x);
-			BIO_free(bio);
-			goto fail;
-		}
-	BIO_free(bio);
-	ERR_clear_error(); /* the loop ends on "no start line" */
-	if (sk_X509_num(sk) == 0)
-		goto fail;
-	return sk;
-fail:
-	x509_free_stack(sk);
-	errno = EINVAL;
-	return NULL;
+static const char *const pem_labels[] = {
+	[DER_CERT] = "CERTIFICATE",
+	[DER_CRL] = "X509 CRL",
+	[DER_PUBKEY] = "PUBLIC KEY",
+};
+
+static void der_free(enum der_kind kind, void *obj)
+{
+	switch (kind) {
+	case DER_CERT:
+		X509_free(obj);
+		break;
+	case DER_CRL:
+		X509_CRL_free(obj);
+		break;
+	case DER_PUBKEY:
+		EVP_PKEY_free(obj);
+		break;
+	}
+}
+
+/* Exactly one DER object of the kind filling all len bytes, or NULL: no byte may
+ * follow it, so no byte of the input can change without changing the object. */
+static void *der_exact(enum der_kind kind, const uint8_t *der, size_t len)
+{
+	const unsigned char *p = der;
+	void *obj = NULL;
+
+	if (len > INT32_MAX)
+		return NULL;
+	switch (kind) {
+	case DER_CERT:
+		obj = d2i_X509(NULL, &p, (long)len);
+		break;
+	case DER_CRL:
+		obj = d2i_X509_CRL(NULL, &p, (long)len);
+		break;
+	case DER_PUBKEY:
+		obj = d2i_PUBKEY(NULL, &p, (long)len);
+		break;
+	}
+	if (obj && p != der + len) {
+		der_free(kind, obj);
+		obj = NULL;
+	}
+	ERR_clear_error();
+	return obj;
 }
 
 /* The base64 body of one PEM block (lines ending in '\n'), decoded by the strict
  * lib/util/base64 (padding required, canonical trailing bits) and parsed as exactly one
- * DER certificate: a block that decodes to anything more or less is refused, so
- * no byte of it can change without changing the certificate. */
-static X509 *pem_block_strict(const uint8_t *b, size_t n)
+ * DER object: a block that decodes to anything more or less is refused. */
+static void *pem_body_strict(enum der_kind kind, const uint8_t *b, size_t n)
 {
 	char *text = malloc(n + 1);
 	uint8_t *der = malloc(n);
-	const unsigned char *p;
 	size_t tl = 0, dl = 0;
-	X509 *x = NULL;
+	void *obj = NULL;
 
 	if (!text || !der)
 		goto out;
@@ -162,70 +183,133 @@ static X509 *pem_block_strict(const uint8_t *b, size_t n)
 		text[tl++] = (char)b[i];
 	}
 	text[tl] = 0;
-	if (n == 0 || b[n - 1] != '\n' || base64_decode(text, tl, der, n, &dl) < 0 || dl > INT32_MAX)
+	if (n == 0 || b[n - 1] != '\n' || base64_decode(text, tl, der, n, &dl) < 0)
 		goto out;
-	p = der;
-	x = d2i_X509(NULL, &p, (long)dl);
-	if (x && p != der + dl) {
-		X509_free(x);
-		x = NULL;
-	}
+	obj = der_exact(kind, der, dl);
 out:
-	ERR_clear_error();
 	free(text);
 	free(der);
-	return x;
+	return obj;
 }
 
-STACK_OF(X509) *x509_load_pem_strict(const uint8_t *buf, size_t len)
+/* How PEM blocks may sit in their container. OpenSSL's PEM reader skips anything it
+ * does not recognise, which would let a damaged block (a leaf, a CRL) silently drop
+ * out; neither framing skips anything but the separators it names. */
+enum pem_framing {
+	PEM_PACKED, /* the TD quote's PCK chain: blocks back to back, then only NUL padding */
+	PEM_FILE,   /* a file: blocks separated by white space (the last newline optional) */
+};
+
+/* Reads the objects of one kind out of a buffer, one at a time. */
+struct der_reader {
+	const uint8_t *buf;
+	size_t len, pos;
+	enum der_kind kind;
+	enum pem_framing framing;
+	int raw_der; /* the whole buffer is one DER object */
+};
+
+static int pem_space(uint8_t b)
 {
-	static const char begin[] = "-----BEGIN CERTIFICATE-----\n", end[] = "-----END CERTIFICATE-----\n";
+	return b == ' ' || b == '\t' || b == '\n';
+}
+
+/* 1 and the next object in *ret, 0 at a clean end, -EINVAL on anything else. */
+static int der_reader_next(struct der_reader *r, void **ret)
+{
+	char begin[32], end[32];
+	size_t bl, el, p = r->pos;
+	const uint8_t *e;
+
+	*ret = NULL;
+	if (r->raw_der) {
+		if (p > 0)
+			return 0;
+		r->pos = r->len;
+		*ret = der_exact(r->kind, r->buf, r->len);
+		return *ret ? 1 : -EINVAL;
+	}
+	if (r->framing == PEM_FILE)
+		while (p < r->len && pem_space(r->buf[p]))
+			p++;
+	if (p == r->len)
+		return 0;
+	if (r->framing == PEM_PACKED && r->buf[p] == 0) {
+		for (; p < r->len; p++)
+			if (r->buf[p] != 0)
+				return -EINVAL;
+		return 0;
+	}
+	bl = (size_t)snprintf(begin, sizeof(begin), "-----BEGIN %s-----\n", pem_labels[r->kind]);
+	el = (size_t)snprintf(end, sizeof(end), "-----END %s-----", pem_labels[r->kind]);
+	if (r->len - p < bl || memcmp(r->buf + p, begin, bl) != 0)
+		return -EINVAL;
+	e = memmem(r->buf + p + bl, r->len - p - bl, end, el);
+	if (!e)
+		return -EINVAL;
+	r->pos = (size_t)(e - r->buf) + el;
+	if (r->pos < r->len && r->buf[r->pos] == '\n')
+		r->pos++;
+	else if (r->framing == PEM_PACKED || (r->pos < r->len && !pem_space(r->buf[r->pos])))
+		return -EINVAL;
+	*ret = pem_body_strict(r->kind, r->buf + p + bl, (size_t)(e - r->buf) - p - bl);
+	return *ret ? 1 : -EINVAL;
+}
+
+/* One or more certificates, and nothing else. */
+static STACK_OF(X509) *read_certs(struct der_reader *r)
+{
 	STACK_OF(X509) *sk = sk_X509_new_null();
-	size_t pos = 0;
+	void *x;
+	int got;
 
 	if (!sk)
 		return NULL;
-	/* Exactly: one or more PEM certificate blocks back to back, then only NUL
-	 * padding. OpenSSL's PEM reader skips anything it does not recognise, which
-	 * would let a damaged leaf silently drop out of the chain. */
-	while (pos < len && buf[pos] != 0) {
-		const uint8_t *e;
-		size_t blen;
-		X509 *x;
-
-		if (len - pos < sizeof(begin) - 1 || memcmp(buf + pos, begin, sizeof(begin) - 1) != 0)
-			goto fail;
-		e = memmem(buf + pos, len - pos, end, sizeof(end) - 1);
-		if (!e)
-			goto fail;
-		blen = (size_t)(e - (buf + pos)) + sizeof(end) - 1;
-		x = pem_block_strict(buf + pos + sizeof(begin) - 1, (size_t)(e - (buf + pos)) - (sizeof(begin) - 1));
-		if (!x)
-			goto fail;
+	while ((got = der_reader_next(r, &x)) == 1)
 		if (!sk_X509_push(sk, x)) {
 			X509_free(x);
 			goto fail;
 		}
-		pos += blen;
-	}
-	for (; pos < len; pos++)
-		if (buf[pos] != 0)
-			goto fail;
-	if (sk_X509_num(sk) == 0)
+	if (got < 0 || sk_X509_num(sk) == 0)
 		goto fail;
 	return sk;
 fail:
-	ERR_clear_error();
 	x509_free_stack(sk);
 	errno = EINVAL;
 	return NULL;
 }
 
-STACK_OF(X509) *x509_load_file(const char *path)
+/* Exactly one object, and nothing else. */
+static void *read_one(struct der_reader *r)
 {
-	STACK_OF(X509) *sk = NULL;
+	void *obj, *more;
+
+	if (der_reader_next(r, &obj) != 1)
+		goto fail;
+	if (der_reader_next(r, &more) != 0) {
+		der_free(r->kind, more);
+		der_free(r->kind, obj);
+		goto fail;
+	}
+	return obj;
+fail:
+	errno = EINVAL;
+	return NULL;
+}
+
+STACK_OF(X509) *x509_load_pem_strict(const uint8_t *buf, size_t len)
+{
+	struct der_reader r = { .buf = buf, .len = len, .kind = DER_CERT, .framing = PEM_PACKED };
+
+	return read_certs(&r);
+}
+
+/* A file's bytes with CR LF line ends made LF when it is PEM (a DER file is left
+ * as it is). NULL with errno set. */
+static uint8_t *read_cert_file(const char *path, size_t *ret_len, int *ret_pem)
+{
 	uint8_t *buf = NULL;
-	size_t len;
+	size_t len, n = 0;
 	int r;
 
 	r = file_read_all(path, CERT_FILE_MAX, &buf, &len);
@@ -233,99 +317,79 @@ STACK_OF(X509) *x509_load_file(const char *path)
 		errno = -r;
 		return NULL;
 	}
-	if (memmem(buf, len, "-----BEGIN", 10)) {
-		sk = x509_load_pem(buf, len);
-	} else {
-		const unsigned char *p = buf;
-		X509 *x = d2i_X509(NULL, &p, (long)len);
+	*ret_pem = memmem(buf, len, "-----BEGIN", 10) != NULL;
+	if (*ret_pem)
+		for (size_t i = 0; i < len; i++)
+			if (!(buf[i] == '\r' && i + 1 < len && buf[i + 1] == '\n'))
+				buf[n++] = buf[i];
+	*ret_len = *ret_pem ? n : len;
+	return buf;
+}
 
-		if (x && p == buf + len && (sk = sk_X509_new_null()) && sk_X509_push(sk, x)) {
-			x = NULL;
-		} else {
-			x509_free_stack(sk);
-			sk = NULL;
-		}
-		X509_free(x);
-		ERR_clear_error();
-	}
+static struct der_reader file_reader(const uint8_t *buf, size_t len, int pem, enum der_kind kind)
+{
+	return (struct der_reader){ .buf = buf, .len = len, .kind = kind, .framing = PEM_FILE, .raw_der = !pem };
+}
+
+STACK_OF(X509) *x509_load_file(const char *path)
+{
+	STACK_OF(X509) *sk;
+	struct der_reader r;
+	size_t len;
+	int pem;
+	uint8_t *buf = read_cert_file(path, &len, &pem);
+
+	if (!buf)
+		return NULL;
+	r = file_reader(buf, len, pem, DER_CERT);
+	sk = read_certs(&r);
 	free(buf);
-	if (!sk)
-		errno = EINVAL;
 	return sk;
 }
 
 X509_CRL *crl_load_file(const char *path)
 {
-	X509_CRL *crl = NULL;
-	uint8_t *buf = NULL;
+	X509_CRL *crl;
+	struct der_reader r;
 	size_t len;
-	int r;
+	int pem;
+	uint8_t *buf = read_cert_file(path, &len, &pem);
 
-	r = file_read_all(path, CERT_FILE_MAX, &buf, &len);
-	if (r < 0) {
-		errno = -r;
+	if (!buf)
 		return NULL;
-	}
-	if (memmem(buf, len, "-----BEGIN", 10)) {
-		BIO *bio = BIO_new_mem_buf(buf, (int)len);
-
-		if (bio)
-			crl = PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL);
-		BIO_free(bio);
-	} else {
-		const unsigned char *p = buf;
-
-		crl = d2i_X509_CRL(NULL, &p, (long)len);
-		if (crl && p != buf + len) {
-			X509_CRL_free(crl);
-			crl = NULL;
-		}
-	}
-	ERR_clear_error();
+	r = file_reader(buf, len, pem, DER_CRL);
+	crl = read_one(&r);
 	free(buf);
-	if (!crl)
-		errno = EINVAL;
 	return crl;
+}
+
+EVP_PKEY *pubkey_from_pem(const char *text)
+{
+	struct der_reader r = { .buf = (const uint8_t *)text, .len = strlen(text), .kind = DER_PUBKEY,
+				.framing = PEM_FILE };
+
+	return read_one(&r);
 }
 
 EVP_PKEY *pubkey_load_file(const char *path)
 {
-	EVP_PKEY *k = NULL;
-	uint8_t *buf = NULL;
+	EVP_PKEY *k;
+	X509 *x = NULL;
+	struct der_reader r;
 	size_t len;
-	int r;
+	int pem;
+	uint8_t *buf = read_cert_file(path, &len, &pem);
 
-	r = file_read_all(path, CERT_FILE_MAX, &buf, &len);
-	if (r < 0) {
-		errno = -r;
+	if (!buf)
 		return NULL;
+	r = file_reader(buf, len, pem, DER_PUBKEY);
+	k = read_one(&r);
+	if (!k) {
+		r = file_reader(buf, len, pem, DER_CERT);
+		x = read_one(&r);
+		k = x ? X509_get_pubkey(x) : NULL;
 	}
-	if (memmem(buf, len, "-----BEGIN PUBLIC KEY", 21)) {
-		BIO *bio = BIO_new_mem_buf(buf, (int)len);
-
-		if (bio)
-			k = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
-		BIO_free(bio);
-	} else if (memmem(buf, len, "-----BEGIN CERTIFICATE", 22)) {
-		STACK_OF(X509) *sk = x509_load_pem(buf, len);
-
-		if (sk)
-			k = X509_get_pubkey(sk_X509_value(sk, 0));
-		x509_free_stack(sk);
-	} else {
-		const unsigned char *p = buf;
-		X509 *x;
-
-		k = d2i_PUBKEY(NULL, &p, (long)len);
-		if (!k) {
-			p = buf;
-			x = d2i_X509(NULL, &p, (long)len);
-			if (x)
-				k = X509_get_pubkey(x);
-			X509_free(x);
-		}
-	}
-	ERR_clear_error();
+	X509_free(x);
 	free(buf);
 	if (!k)
 		errno = EINVAL;
