@@ -263,8 +263,10 @@ static STACK_OF(X509) *read_certs(struct der_reader *r)
 	void *x;
 	int got;
 
-	if (!sk)
+	if (!sk) {
+		errno = ENOMEM;
 		return NULL;
+	}
 	while ((got = der_reader_next(r, &x)) == 1)
 		if (!sk_X509_push(sk, x)) {
 			X509_free(x);
@@ -326,41 +328,32 @@ static uint8_t *read_cert_file(const char *path, size_t *ret_len, int *ret_pem)
 	return buf;
 }
 
-static struct der_reader file_reader(const uint8_t *buf, size_t len, int pem, enum der_kind kind)
+/* The certificates (many) or the one object of a kind in a file. NULL with errno set. */
+static void *file_objects(const char *path, enum der_kind kind, int many)
 {
-	return (struct der_reader){ .buf = buf, .len = len, .kind = kind, .framing = PEM_FILE, .raw_der = !pem };
+	struct der_reader r = { .kind = kind, .framing = PEM_FILE };
+	uint8_t *buf;
+	void *obj;
+	int pem;
+
+	buf = read_cert_file(path, &r.len, &pem);
+	if (!buf)
+		return NULL;
+	r.buf = buf;
+	r.raw_der = !pem;
+	obj = many ? (void *)read_certs(&r) : read_one(&r);
+	free(buf);
+	return obj;
 }
 
 STACK_OF(X509) *x509_load_file(const char *path)
 {
-	STACK_OF(X509) *sk;
-	struct der_reader r;
-	size_t len;
-	int pem;
-	uint8_t *buf = read_cert_file(path, &len, &pem);
-
-	if (!buf)
-		return NULL;
-	r = file_reader(buf, len, pem, DER_CERT);
-	sk = read_certs(&r);
-	free(buf);
-	return sk;
+	return file_objects(path, DER_CERT, 1);
 }
 
 X509_CRL *crl_load_file(const char *path)
 {
-	X509_CRL *crl;
-	struct der_reader r;
-	size_t len;
-	int pem;
-	uint8_t *buf = read_cert_file(path, &len, &pem);
-
-	if (!buf)
-		return NULL;
-	r = file_reader(buf, len, pem, DER_CRL);
-	crl = read_one(&r);
-	free(buf);
-	return crl;
+	return file_objects(path, DER_CRL, 0);
 }
 
 EVP_PKEY *pubkey_from_pem(const char *text)
@@ -373,24 +366,14 @@ EVP_PKEY *pubkey_from_pem(const char *text)
 
 EVP_PKEY *pubkey_load_file(const char *path)
 {
-	EVP_PKEY *k;
-	X509 *x = NULL;
-	struct der_reader r;
-	size_t len;
-	int pem;
-	uint8_t *buf = read_cert_file(path, &len, &pem);
+	EVP_PKEY *k = file_objects(path, DER_PUBKEY, 0);
+	X509 *x;
 
-	if (!buf)
-		return NULL;
-	r = file_reader(buf, len, pem, DER_PUBKEY);
-	k = read_one(&r);
-	if (!k) {
-		r = file_reader(buf, len, pem, DER_CERT);
-		x = read_one(&r);
-		k = x ? X509_get_pubkey(x) : NULL;
-	}
+	if (k || errno != EINVAL)
+		return k;
+	x = file_objects(path, DER_CERT, 0);
+	k = x ? X509_get_pubkey(x) : NULL;
 	X509_free(x);
-	free(buf);
 	if (!k)
 		errno = EINVAL;
 	return k;
