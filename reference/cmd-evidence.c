@@ -8,6 +8,7 @@
 
 #include "commands.h"
 #include "evidence.h"
+#include "ev-options.h"
 #include "util/file.h"
 #include "util/hex.h"
 #include "util/json.h"
@@ -259,15 +260,27 @@ static const char verify_usage[] =
 	"         [--eventlog FILE] [--no-debug] [--min-tcb HEX] [--allow-tcb LIST]\n"
 	"         [--expect FIELD=HEX]...\n";
 
-static int evidence_verify(int argc, char **argv)
+/* --min-tcb: the TCB_VERSION bytes as `evidence show` prints them. */
+static int parse_min_tcb(const char *arg, struct ev_opts *o)
+{
+	uint8_t b[8];
+
+	if (hex_decode_exact(arg, b, 8) < 0) {
+		fprintf(stderr, "cvm-reference: --min-tcb: 16 hex digits (TCB_VERSION bytes, as shown) expected\n");
+		return -1;
+	}
+	o->min_tcb = 0;
+	for (int i = 7; i >= 0; i--)
+		o->min_tcb = o->min_tcb << 8 | b[i];
+	o->have_min_tcb = 1;
+	return 0;
+}
+
+/* Fills o and *file from the command line. Returns -1 to go on, else the exit code. */
+static int verify_parse_args(int argc, char **argv, struct ev_opts *o, const char **file)
 {
 	static const struct option opts[] = {
-		{ "cert", required_argument, NULL, 'c' },
-		{ "chain", required_argument, NULL, 'C' },
-		{ "collateral", required_argument, NULL, 'l' },
-		{ "root", required_argument, NULL, 'r' },
-		{ "nonce", required_argument, NULL, 'n' },
-		{ "at", required_argument, NULL, 'a' },
+		EV_SHARED_OPTIONS,
 		{ "signature", required_argument, NULL, 's' },
 		{ "pcrs", required_argument, NULL, 'p' },
 		{ "eventlog", required_argument, NULL, 'e' },
@@ -278,54 +291,26 @@ static int evidence_verify(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	struct ev_opts o = { 0 };
-	struct checks ck = { .out = stdout };
-	const char *file;
-	enum ev_kind kind;
-	uint8_t *buf = NULL;
-	size_t len;
-	int c, r, ret;
+	int c, taken;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1)
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		taken = ev_option(c, optarg, o);
+		if (taken < 0)
+			return EXIT_USAGE;
+		if (taken)
+			continue;
 		switch (c) {
-		case 'c': o.cert = optarg; break;
-		case 'C': o.chain = optarg; break;
-		case 'l': o.collateral = optarg; break;
-		case 'r': o.root = optarg; break;
-		case 's': o.signature = optarg; break;
-		case 'p': o.pcrs = optarg; break;
-		case 'e': o.eventlog = optarg; break;
-		case 'D': o.no_debug = 1; break;
-		case 'A': o.allow_tcb = optarg; break;
-		case 'n':
-			if (hex_decode(optarg, o.nonce, sizeof(o.nonce), &o.nonce_len) < 0 || !o.nonce_len) {
-				fprintf(stderr, "cvm-reference: --nonce: 1 to 64 bytes of hex expected\n");
+		case 's': o->signature = optarg; break;
+		case 'p': o->pcrs = optarg; break;
+		case 'e': o->eventlog = optarg; break;
+		case 'D': o->no_debug = 1; break;
+		case 'A': o->allow_tcb = optarg; break;
+		case 'm':
+			if (parse_min_tcb(optarg, o) < 0)
 				return EXIT_USAGE;
-			}
-			o.have_nonce = 1;
 			break;
-		case 'a':
-			if (parse_time_arg(optarg, &o.at) < 0) {
-				fprintf(stderr, "cvm-reference: --at %s: expected YYYY-MM-DD[THH:MM:SSZ] or @SECONDS\n", optarg);
-				return EXIT_USAGE;
-			}
-			o.have_at = 1;
-			break;
-		case 'm': {
-			uint8_t b[8];
-
-			if (hex_decode_exact(optarg, b, 8) < 0) {
-				fprintf(stderr, "cvm-reference: --min-tcb: 16 hex digits (TCB_VERSION bytes, as shown) expected\n");
-				return EXIT_USAGE;
-			}
-			o.min_tcb = 0;
-			for (int i = 7; i >= 0; i--)
-				o.min_tcb = o.min_tcb << 8 | b[i];
-			o.have_min_tcb = 1;
-			break;
-		}
 		case 'x':
-			if (parse_expect(optarg, &o) < 0) {
+			if (parse_expect(optarg, o) < 0) {
 				fprintf(stderr, "cvm-reference: --expect %s: FIELD=HEX expected (at most %d)\n",
 					optarg, EV_MAX_EXPECT);
 				return EXIT_USAGE;
@@ -334,22 +319,34 @@ static int evidence_verify(int argc, char **argv)
 		case 'h': fputs(verify_usage, stdout); return EXIT_OK;
 		default: fputs(verify_usage, stderr); return EXIT_USAGE;
 		}
+	}
 	if (optind + 1 != argc) {
 		fputs(verify_usage, stderr);
 		return EXIT_USAGE;
 	}
-	file = argv[optind];
+	*file = argv[optind];
+	return -1;
+}
+
+/* Runs the verifier for the kind of evidence in file and reports the outcome. */
+static int verify_file(const char *file, const struct ev_opts *o)
+{
+	struct checks ck = { .out = stdout };
+	enum ev_kind kind;
+	uint8_t *buf = NULL;
+	size_t len;
+	int r, ret;
+
 	r = file_read_all(file, EVIDENCE_MAX, &buf, &len);
 	if (r < 0) {
 		fprintf(stderr, "cvm-reference: %s: %s\n", file, strerror(-r));
-		ret = EXIT_INPUT;
-		goto out;
+		return EXIT_INPUT;
 	}
 	kind = ev_detect(buf, len);
 	switch (kind) {
-	case EV_SNP: ck.prefix = "snp."; r = ev_verify_snp(buf, len, &o, &ck); break;
-	case EV_TDX: ck.prefix = "tdx."; r = ev_verify_tdx(buf, len, &o, &ck); break;
-	case EV_TPM: ck.prefix = "tpm."; r = ev_verify_tpm(buf, len, &o, &ck); break;
+	case EV_SNP: ck.prefix = "snp."; r = ev_verify_snp(buf, len, o, &ck); break;
+	case EV_TDX: ck.prefix = "tdx."; r = ev_verify_tdx(buf, len, o, &ck); break;
+	case EV_TPM: ck.prefix = "tpm."; r = ev_verify_tpm(buf, len, o, &ck); break;
 	default:
 		fprintf(stderr, "cvm-reference: %s: not an SNP report, TDX quote or TPMS_ATTEST\n", file);
 		ret = EXIT_INPUT;
@@ -364,9 +361,21 @@ static int evidence_verify(int argc, char **argv)
 	       ck.fail ? "INVALID" : "valid", ck.pass, ck.fail, ck.skip);
 	ret = ck.fail ? EXIT_FAIL : EXIT_OK;
 out:
+	free(buf);
+	return ret;
+}
+
+static int evidence_verify(int argc, char **argv)
+{
+	struct ev_opts o = { 0 };
+	const char *file = NULL;
+	int ret;
+
+	ret = verify_parse_args(argc, argv, &o, &file);
+	if (ret < 0)
+		ret = verify_file(file, &o);
 	for (size_t i = 0; i < o.n_expect; i++)
 		free((char *)o.expect[i].field);
-	free(buf);
 	return ret;
 }
 

@@ -37,6 +37,7 @@
 #include "measure/digest.h"
 #include "doc/docsig.h"
 #include "evidence.h"
+#include "ev-options.h"
 #include "util/file.h"
 #include "util/hex.h"
 #include "util/json.h"
@@ -145,7 +146,7 @@ static int workload_from_disk(const char *path, struct expected_workload *w)
 /* --identity HEX: SHA-256(M) (64 digits) or SHA-384(M) (96 digits). The evidence
  * carries M itself; if it hashes to the given identity, the other digest comes from
  * it (M is then authenticated by the identity the customer supplied). */
-static int workload_from_identity(char **ids, size_t n_ids, const struct json_value *ev,
+static int workload_from_identity(const char *const *ids, size_t n_ids, const struct json_value *ev,
 				  struct expected_workload *w)
 {
 	uint8_t d256[SHA256_LEN], d384[SHA384_LEN], *m = NULL;
@@ -528,7 +529,17 @@ static const char usage[] =
 	"         [--reference-key PUB.pem [--reference-sig FILE]]\n"
 	"         [--cert FILE] [--chain FILE] [--collateral DIR] [--root FILE] [--at TIME]\n";
 
-int cmd_verify(int argc, char **argv)
+/* What the command line names. */
+struct verify_args {
+	const char *ref_path, *ev_path, *disk, *manifest;
+	const char *ref_key, *ref_sig;
+	const char *ids[2];
+	size_t n_ids;
+	struct ev_opts o;
+};
+
+/* Fills a from the command line. Returns -1 to go on, else the exit code. */
+static int verify_parse_args(int argc, char **argv, struct verify_args *a)
 {
 	static const struct option opts[] = {
 		{ "reference", required_argument, NULL, 'R' },
@@ -536,167 +547,186 @@ int cmd_verify(int argc, char **argv)
 		{ "workload", required_argument, NULL, 'w' },
 		{ "manifest", required_argument, NULL, 'm' },
 		{ "identity", required_argument, NULL, 'i' },
-		{ "nonce", required_argument, NULL, 'n' },
-		{ "cert", required_argument, NULL, 'c' },
-		{ "chain", required_argument, NULL, 'C' },
-		{ "collateral", required_argument, NULL, 'l' },
-		{ "root", required_argument, NULL, 'r' },
+		EV_SHARED_OPTIONS,
 		{ "reference-key", required_argument, NULL, 'K' },
 		{ "reference-sig", required_argument, NULL, 'S' },
-		{ "at", required_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *ref_path = NULL, *ev_path = NULL, *disk = NULL, *manifest = NULL;
-	const char *ref_key = NULL, *ref_sig = NULL;
+	int c, taken;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		taken = ev_option(c, optarg, &a->o);
+		if (taken < 0)
+			return EXIT_USAGE;
+		if (taken)
+			continue;
+		switch (c) {
+		case 'R': a->ref_path = optarg; break;
+		case 'E': a->ev_path = optarg; break;
+		case 'w': a->disk = optarg; break;
+		case 'm': a->manifest = optarg; break;
+		case 'i':
+			if (a->n_ids == 2) {
+				fputs(usage, stderr);
+				return EXIT_USAGE;
+			}
+			a->ids[a->n_ids++] = optarg;
+			break;
+		case 'K': a->ref_key = optarg; break;
+		case 'S': a->ref_sig = optarg; break;
+		case 'h': fputs(usage, stdout); return EXIT_OK;
+		default: fputs(usage, stderr); return EXIT_USAGE;
+		}
+	}
+	/* The nonce is what makes the evidence fresh; the workload what makes it ours.
+	 * Neither is optional. */
+	if (optind != argc || !a->ref_path || !a->ev_path || !a->o.have_nonce ||
+	    (!!a->disk + !!a->manifest + !!a->n_ids) != 1) {
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+	return -1;
+}
+
+/* The reference document, and with --reference-key its signature's verdict in
+ * *sig_rc (check_refdoc_signature). Returns 0, or <0 (said on stderr). */
+static int load_reference(const struct verify_args *a, struct refdoc *ref, int *sig_rc)
+{
+	uint8_t *text = NULL;
+	size_t len;
+	char err[160] = "";
+	int r;
+
+	r = file_read_all(a->ref_path, REFDOC_FILE_MAX, &text, &len);
+	if (r == 0 && a->ref_key)
+		*sig_rc = check_refdoc_signature(a->ref_path, a->ref_sig, a->ref_key, text, len);
+	if (r == 0)
+		r = refdoc_parse((const char *)text, len, ref, err, sizeof(err));
+	free(text);
+	if (r < 0)
+		fprintf(stderr, "cvm-reference: %s: %s\n", a->ref_path, err[0] ? err : strerror(-r));
+	return r;
+}
+
+/* The evidence document (version 1). Returns 0, or <0 (said on stderr). */
+static int load_evidence(const char *path, struct json_value **ev)
+{
+	uint8_t *text = NULL;
+	size_t len;
+	int r;
+
+	r = file_read_all(path, EVIDENCE_DOC_MAX, &text, &len);
+	if (r == 0 && json_parse((const char *)text, len, ev, NULL) < 0)
+		r = -EBADMSG;
+	if (r == 0) {
+		const struct json_value *ver = json_get(*ev, "version");
+		uint64_t n;
+
+		if (json_type(*ev) != JSON_OBJECT || !ver || json_uint64(ver, &n) < 0 || n != 1)
+			r = -EPROTONOSUPPORT;
+	}
+	free(text);
+	if (r < 0)
+		fprintf(stderr, "cvm-reference: %s: %s\n", path,
+			r == -EBADMSG ? "not a JSON document" :
+			r == -EPROTONOSUPPORT ? "not a version 1 evidence document" : strerror(-r));
+	return r;
+}
+
+/* The expected workload from --workload, --manifest or --identity. Returns 0, or <0
+ * (said on stderr). */
+static int load_workload(const struct verify_args *a, const struct json_value *ev, struct expected_workload *w)
+{
+	int r;
+
+	if (a->disk)
+		r = workload_from_disk(a->disk, w);
+	else if (a->manifest) {
+		uint8_t *m = NULL;
+		size_t mlen;
+
+		r = file_read_all(a->manifest, MANIFEST_MAX_SIZE, &m, &mlen);
+		if (r == 0)
+			r = workload_from_manifest(m, mlen, w);
+		free(m);
+	} else
+		r = workload_from_identity(a->ids, a->n_ids, ev, w);
+	if (r < 0)
+		fprintf(stderr, "cvm-reference: workload: %s\n",
+			a->disk ? (r == -ENOENT ? "not a workload disk" : strerror(-r)) :
+			a->manifest ? strerror(-r) : "--identity: 64 or 96 hex digits expected");
+	return r;
+}
+
+/* One block of lines for each platform the evidence lists. */
+static void verify_platforms(const struct json_value *ev, const struct refdoc *ref, const struct expected_workload *w,
+			     const struct cel_replay *log, int log_ok, const struct ev_opts *o, struct verdict *v)
+{
+	const struct json_value *plats = json_get(ev, "platforms");
+	size_t n = plats && json_type(plats) == JSON_ARRAY ? json_array_len(plats) : 0;
+
+	if (n == 0)
+		line(v, "platforms", "tpm, tdx or snp", "none", 0);
+	for (size_t i = 0; i < n; i++) {
+		const char *p = json_string(json_array_at(plats, i));
+		const struct json_value *obj = p ? json_get(ev, p) : NULL;
+
+		if (!obj || json_type(obj) != JSON_OBJECT)
+			line(v, p ? p : "platform", "platform object", "missing", 0);
+		else if (strcmp(p, "tpm") == 0)
+			verify_tpm(obj, ref, w, json_get(ev, "event_log"), log, log_ok, o, v);
+		else if (strcmp(p, "tdx") == 0)
+			verify_tdx(obj, ref, w, log, log_ok, o, v);
+		else if (strcmp(p, "snp") == 0)
+			verify_snp(obj, ref, w, o, v);
+		else
+			line(v, p, "tpm, tdx or snp", "unknown platform", 0);
+	}
+}
+
+int cmd_verify(int argc, char **argv)
+{
+	struct verify_args a = { 0 };
 	int ref_sig_rc = 1;
-	char *ids[2];
-	size_t n_ids = 0;
-	struct ev_opts o = { 0 };
 	struct refdoc *ref = NULL;
 	struct json_value *ev = NULL;
 	struct expected_workload w = { 0 };
 	struct cel_replay *log = NULL;
 	struct verdict v = { 0 };
-	uint8_t *text = NULL;
-	size_t len, bad = 0;
-	char err[160] = "";
-	int c, r, ret = EXIT_INPUT, log_ok;
+	size_t bad = 0;
+	int r, ret, log_ok;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1)
-		switch (c) {
-		case 'R': ref_path = optarg; break;
-		case 'E': ev_path = optarg; break;
-		case 'w': disk = optarg; break;
-		case 'm': manifest = optarg; break;
-		case 'i':
-			if (n_ids == 2) {
-				fputs(usage, stderr);
-				return EXIT_USAGE;
-			}
-			ids[n_ids++] = optarg;
-			break;
-		case 'n':
-			if (hex_decode(optarg, o.nonce, sizeof(o.nonce), &o.nonce_len) < 0 || !o.nonce_len) {
-				fprintf(stderr, "cvm-reference: --nonce: 1 to 64 bytes of hex expected\n");
-				return EXIT_USAGE;
-			}
-			o.have_nonce = 1;
-			break;
-		case 'c': o.cert = optarg; break;
-		case 'C': o.chain = optarg; break;
-		case 'l': o.collateral = optarg; break;
-		case 'r': o.root = optarg; break;
-		case 'K': ref_key = optarg; break;
-		case 'S': ref_sig = optarg; break;
-		case 'a':
-			if (parse_time_arg(optarg, &o.at) < 0) {
-				fprintf(stderr, "cvm-reference: --at %s: expected YYYY-MM-DD[THH:MM:SSZ] or @SECONDS\n", optarg);
-				return EXIT_USAGE;
-			}
-			o.have_at = 1;
-			break;
-		case 'h': fputs(usage, stdout); return EXIT_OK;
-		default: fputs(usage, stderr); return EXIT_USAGE;
-		}
-	/* The nonce is what makes the evidence fresh; the workload what makes it ours.
-	 * Neither is optional. */
-	if (optind != argc || !ref_path || !ev_path || !o.have_nonce || (!!disk + !!manifest + !!n_ids) != 1) {
-		fputs(usage, stderr);
-		return EXIT_USAGE;
-	}
-
+	ret = verify_parse_args(argc, argv, &a);
+	if (ret >= 0)
+		return ret;
+	ret = EXIT_INPUT;
 	ref = malloc(sizeof(*ref));
 	log = malloc(sizeof(*log));
 	if (!ref || !log) {
 		ret = EXIT_INTERNAL;
 		goto out;
 	}
-	r = file_read_all(ref_path, REFDOC_FILE_MAX, &text, &len);
-	if (r == 0 && ref_key)
-		ref_sig_rc = check_refdoc_signature(ref_path, ref_sig, ref_key, text, len);
-	if (r == 0)
-		r = refdoc_parse((const char *)text, len, ref, err, sizeof(err));
-	free(text);
-	text = NULL;
-	if (r < 0) {
-		fprintf(stderr, "cvm-reference: %s: %s\n", ref_path, err[0] ? err : strerror(-r));
+	if (load_reference(&a, ref, &ref_sig_rc) < 0 || load_evidence(a.ev_path, &ev) < 0 ||
+	    load_workload(&a, ev, &w) < 0)
 		goto out;
-	}
-	r = file_read_all(ev_path, EVIDENCE_DOC_MAX, &text, &len);
-	if (r == 0 && json_parse((const char *)text, len, &ev, NULL) < 0)
-		r = -EBADMSG;
-	if (r == 0) {
-		const struct json_value *ver = json_get(ev, "version");
-		uint64_t n;
-
-		if (json_type(ev) != JSON_OBJECT || !ver || json_uint64(ver, &n) < 0 || n != 1)
-			r = -EPROTONOSUPPORT;
-	}
-	if (r < 0) {
-		fprintf(stderr, "cvm-reference: %s: %s\n", ev_path,
-			r == -EBADMSG ? "not a JSON document" :
-			r == -EPROTONOSUPPORT ? "not a version 1 evidence document" : strerror(-r));
-		goto out;
-	}
-
-	if (disk)
-		r = workload_from_disk(disk, &w);
-	else if (manifest) {
-		uint8_t *m = NULL;
-		size_t mlen;
-
-		r = file_read_all(manifest, MANIFEST_MAX_SIZE, &m, &mlen);
-		if (r == 0)
-			r = workload_from_manifest(m, mlen, &w);
-		free(m);
-	} else
-		r = workload_from_identity(ids, n_ids, ev, &w);
-	if (r < 0) {
-		fprintf(stderr, "cvm-reference: workload: %s\n",
-			disk ? (r == -ENOENT ? "not a workload disk" : strerror(-r)) :
-			manifest ? strerror(-r) : "--identity: 64 or 96 hex digits expected");
-		goto out;
-	}
 
 	r = cel_replay_array(json_get(ev, "event_log"), log, &bad);
 	log_ok = r == 0;
 	if (r < 0)
-		fprintf(stderr, "cvm-reference: %s: event_log record %zu is malformed\n", ev_path, bad);
+		fprintf(stderr, "cvm-reference: %s: event_log record %zu is malformed\n", a.ev_path, bad);
 
 	printf("%-22s %-8s %s  %s\n", "REGISTER", "RESULT", "EXPECTED", "ACTUAL");
 	/* The reference values are only as good as their origin: with --reference-key
 	 * the document's detached signature is checked first (FORMAT.md "Signature"). */
-	if (ref_key)
-		line(&v, "reference-signature", ref_key, ref_sig_rc == 0 ? "valid" :
+	if (a.ref_key)
+		line(&v, "reference-signature", a.ref_key, ref_sig_rc == 0 ? "valid" :
 		     ref_sig_rc == -EBADMSG ? "invalid" : "unreadable signature or key", ref_sig_rc == 0);
-	{
-		const struct json_value *plats = json_get(ev, "platforms");
-		size_t n = plats && json_type(plats) == JSON_ARRAY ? json_array_len(plats) : 0;
-
-		if (n == 0)
-			line(&v, "platforms", "tpm, tdx or snp", "none", 0);
-		for (size_t i = 0; i < n; i++) {
-			const char *p = json_string(json_array_at(plats, i));
-			const struct json_value *obj = p ? json_get(ev, p) : NULL;
-
-			if (!obj || json_type(obj) != JSON_OBJECT)
-				line(&v, p ? p : "platform", "platform object", "missing", 0);
-			else if (strcmp(p, "tpm") == 0)
-				verify_tpm(obj, ref, &w, json_get(ev, "event_log"), log, log_ok, &o, &v);
-			else if (strcmp(p, "tdx") == 0)
-				verify_tdx(obj, ref, &w, log, log_ok, &o, &v);
-			else if (strcmp(p, "snp") == 0)
-				verify_snp(obj, ref, &w, &o, &v);
-			else
-				line(&v, p, "tpm, tdx or snp", "unknown platform", 0);
-		}
-	}
+	verify_platforms(ev, ref, &w, log, log_ok, &a.o, &v);
 	printf("verdict: %s (%u ok, %u FAIL)\n", v.fail ? "FAIL" : "PASS", v.ok, v.fail);
 	ret = v.fail ? EXIT_FAIL : EXIT_OK;
 out:
 	json_free(ev);
-	free(text);
 	free(ref);
 	free(log);
 	return ret;

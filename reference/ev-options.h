@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The command-line options `evidence verify` and `verify` share: where the evidence's
+ * signing certificates and collateral come from, the nonce and the time to judge at. */
+#ifndef CVM_REFERENCE_EV_OPTIONS_H
+#define CVM_REFERENCE_EV_OPTIONS_H
+
+#include <getopt.h>
+
+#include "evidence.h"
+
+/* Their getopt_long entries, for the start of a command's option table. */
+#define EV_SHARED_OPTIONS \
+	{ "cert", required_argument, NULL, 'c' }, \
+	{ "chain", required_argument, NULL, 'C' }, \
+	{ "collateral", required_argument, NULL, 'l' }, \
+	{ "root", required_argument, NULL, 'r' }, \
+	{ "nonce", required_argument, NULL, 'n' }, \
+	{ "at", required_argument, NULL, 'a' }
+
+/* Takes option opt (a letter above) with its argument into o. Returns 1 when taken,
+ * 0 when opt is not one of them, -1 for a bad value (said on stderr: a usage error). */
+int ev_option(int opt, const char *arg, struct ev_opts *o);
+
+#endif
