@@ -29,83 +29,83 @@ static void put_hex(const uint8_t *b, size_t n)
 
 /* ---- firmware logs ---- */
 
-static int show_tcg(const uint8_t *buf, size_t len, enum tcg_log_format fmt, int json)
+static void tcg_print_header(const struct tcg_log *log, int json)
 {
-	struct tcg_replay *rp = malloc(sizeof(*rp));
-	struct tcg_log log;
-	struct tcg_event ev;
-	size_t n = 0, pref = 0;
-	int r, ccel;
-
-	if (!rp)
-		return -ENOMEM;
-	/* Replay first, so a malformed log fails before anything is printed. A bank
-	 * lib/measure/digest cannot hash (SM3) still lets the events be listed. */
-	r = tcg_log_replay(buf, len, fmt, rp);
-	if (r == -EOPNOTSUPP) {
-		memset(rp, 0, sizeof(*rp));
-		r = 0;
-	}
-	if (r < 0 || (r = tcg_log_open(buf, len, fmt, &log)) < 0) {
-		free(rp);
-		return r;
-	}
-	ccel = log.format == TCG_LOG_CCEL;
-	/* Text output shows one digest per event: SHA-256 if the log has it. */
-	for (size_t b = 0; b < log.n_algs; b++)
-		if (log.algs[b] == TPM_ALG_SHA256)
-			pref = b;
-
 	if (json)
-		printf("{\n  \"format\": \"%s\",\n  \"events\": [", tcg_log_format_name(log.format));
+		printf("{\n  \"format\": \"%s\",\n  \"events\": [", tcg_log_format_name(log->format));
 	else {
-		printf("format %s, banks", tcg_log_format_name(log.format));
-		for (size_t b = 0; b < log.n_algs; b++)
-			printf(" %s", tpm_alg_name(log.algs[b]) ? tpm_alg_name(log.algs[b]) : "?");
+		printf("format %s, banks", tcg_log_format_name(log->format));
+		for (size_t b = 0; b < log->n_algs; b++)
+			printf(" %s", tpm_alg_name(log->algs[b]) ? tpm_alg_name(log->algs[b]) : "?");
 		printf("\n");
 	}
-	while ((r = tcg_log_next(&log, &ev)) > 0) {
+}
+
+static void tcg_print_event_json(const struct tcg_event *ev, size_t n, int ccel, const char *tn, const char *desc)
+{
+	printf("%s\n    {\"n\": %zu, \"%s\": %u, \"type\": ", n ? "," : "", n, ccel ? "mr_index" : "pcr", ev->index);
+	if (tn)
+		printf("\"%s\"", tn);
+	else
+		printf("\"0x%08x\"", ev->type);
+	printf(", \"digests\": {");
+	for (size_t i = 0; i < ev->n_digests; i++) {
+		const char *an = tpm_alg_name(ev->digests[i].alg);
+
+		printf("%s\"%s\": \"", i ? ", " : "", an ? an : "unknown");
+		put_hex(ev->digests[i].d, ev->digests[i].len);
+		printf("\"");
+	}
+	printf("}, \"description\": ");
+	json_write_string(stdout, desc);
+	printf("}");
+}
+
+/* One line: number, register, type, the digest of bank pref_alg (or the only one). */
+static void tcg_print_event_text(const struct tcg_event *ev, size_t n, int ccel, uint16_t pref_alg,
+				 const char *tn, const char *desc)
+{
+	char reg[16];
+
+	if (ccel)
+		snprintf(reg, sizeof(reg), ev->index >= 1 && ev->index <= 4 ? "RTMR%u" : "MR%u",
+			 ev->index >= 1 && ev->index <= 4 ? ev->index - 1 : ev->index);
+	else
+		snprintf(reg, sizeof(reg), "PCR%u", ev->index);
+	printf("%4zu %-6s %-32s ", n, reg, tn ? tn : "?");
+	for (size_t i = 0; i < ev->n_digests; i++)
+		if (ev->digests[i].alg == pref_alg || ev->n_digests == 1)
+			put_hex(ev->digests[i].d, ev->digests[i].len);
+	printf("%s%s\n", desc[0] ? "  " : "", desc);
+}
+
+/* Lists every event; returns 0 or the log's parse error. */
+static int tcg_print_events(struct tcg_log *log, int json)
+{
+	struct tcg_event ev;
+	size_t n = 0, pref = 0;
+	int r, ccel = log->format == TCG_LOG_CCEL;
+
+	/* Text output shows one digest per event: SHA-256 if the log has it. */
+	for (size_t b = 0; b < log->n_algs; b++)
+		if (log->algs[b] == TPM_ALG_SHA256)
+			pref = b;
+	while ((r = tcg_log_next(log, &ev)) > 0) {
 		char desc[160];
 		const char *tn = tcg_event_type_name(ev.type);
 
 		tcg_event_describe(&ev, desc, sizeof(desc));
-		if (json) {
-			printf("%s\n    {\"n\": %zu, \"%s\": %u, \"type\": ", n ? "," : "", n, ccel ? "mr_index" : "pcr", ev.index);
-			if (tn)
-				printf("\"%s\"", tn);
-			else
-				printf("\"0x%08x\"", ev.type);
-			printf(", \"digests\": {");
-			for (size_t i = 0; i < ev.n_digests; i++) {
-				const char *an = tpm_alg_name(ev.digests[i].alg);
-
-				printf("%s\"%s\": \"", i ? ", " : "", an ? an : "unknown");
-				put_hex(ev.digests[i].d, ev.digests[i].len);
-				printf("\"");
-			}
-			printf("}, \"description\": ");
-			json_write_string(stdout, desc);
-			printf("}");
-		} else {
-			char reg[16];
-
-			if (ccel)
-				snprintf(reg, sizeof(reg), ev.index >= 1 && ev.index <= 4 ? "RTMR%u" : "MR%u",
-					 ev.index >= 1 && ev.index <= 4 ? ev.index - 1 : ev.index);
-			else
-				snprintf(reg, sizeof(reg), "PCR%u", ev.index);
-			printf("%4zu %-6s %-32s ", n, reg, tn ? tn : "?");
-			for (size_t i = 0; i < ev.n_digests; i++)
-				if (ev.digests[i].alg == log.algs[pref] || ev.n_digests == 1)
-					put_hex(ev.digests[i].d, ev.digests[i].len);
-			printf("%s%s\n", desc[0] ? "  " : "", desc);
-		}
+		if (json)
+			tcg_print_event_json(&ev, n, ccel, tn, desc);
+		else
+			tcg_print_event_text(&ev, n, ccel, log->algs[pref], tn, desc);
 		n++;
 	}
-	if (r < 0) {
-		free(rp);
-		return r;
-	}
+	return r < 0 ? r : 0;
+}
+
+static void tcg_print_registers(const struct tcg_replay *rp, int ccel, int json)
+{
 	if (json)
 		printf("\n  ],\n  \"registers\": {");
 	else if (rp->n_banks == 0)
@@ -136,8 +136,33 @@ static int show_tcg(const uint8_t *buf, size_t len, enum tcg_log_format fmt, int
 	}
 	if (json)
 		printf("\n  }\n}\n");
+}
+
+static int show_tcg(const uint8_t *buf, size_t len, enum tcg_log_format fmt, int json)
+{
+	struct tcg_replay *rp = malloc(sizeof(*rp));
+	struct tcg_log log;
+	int r;
+
+	if (!rp)
+		return -ENOMEM;
+	/* Replay first, so a malformed log fails before anything is printed. A bank
+	 * lib/measure/digest cannot hash (SM3) still lets the events be listed. */
+	r = tcg_log_replay(buf, len, fmt, rp);
+	if (r == -EOPNOTSUPP) {
+		memset(rp, 0, sizeof(*rp));
+		r = 0;
+	}
+	if (r == 0)
+		r = tcg_log_open(buf, len, fmt, &log);
+	if (r == 0) {
+		tcg_print_header(&log, json);
+		r = tcg_print_events(&log, json);
+	}
+	if (r == 0)
+		tcg_print_registers(rp, log.format == TCG_LOG_CCEL, json);
 	free(rp);
-	return 0;
+	return r;
 }
 
 /* ---- CEL-JSON ---- */
