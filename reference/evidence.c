@@ -56,6 +56,19 @@ void ev_check_expect(const struct ev_opts *o, struct checks *c, const char *fiel
 	}
 }
 
+void ev_check_expect_fields_known(const struct ev_opts *o, struct checks *c, const char *const *fields,
+				  const char *evidence)
+{
+	for (size_t i = 0; i < o->n_expect; i++) {
+		int known = 0;
+
+		for (size_t j = 0; fields[j]; j++)
+			known |= strcmp(o->expect[i].field, fields[j]) == 0;
+		if (!known)
+			check_fail(c, "expect", "%s is not a field of %s", o->expect[i].field, evidence);
+	}
+}
+
 void ev_check_report_data_nonce(const struct ev_opts *o, struct checks *c, const uint8_t rd[64])
 {
 	uint8_t want[64] = { 0 };

@@ -82,6 +82,10 @@ int ev_verify_tpm(const uint8_t *buf, size_t len, const struct ev_opts *o, struc
 /* Shared "expect FIELD=HEX" check over a named field's bytes. */
 void ev_check_expect(const struct ev_opts *o, struct checks *c, const char *field,
 		     const uint8_t *actual, size_t len);
+/* A failed "expect" check for each --expect FIELD not among fields (NULL-ended), the
+ * keys of `evidence show --json` for this kind of evidence (e.g. "a TDX quote"). */
+void ev_check_expect_fields_known(const struct ev_opts *o, struct checks *c, const char *const *fields,
+				  const char *evidence);
 /* REPORT_DATA / REPORTDATA against the nonce zero-padded to 64 bytes. */
 void ev_check_report_data_nonce(const struct ev_opts *o, struct checks *c, const uint8_t rd[64]);
 

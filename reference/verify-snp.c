@@ -210,14 +210,7 @@ static void check_expectations(const struct snp_report *rep, const struct ev_opt
 	ev_check_expect(o, c, "chip_id", rep->chip_id, 64);
 	ev_check_expect(o, c, "family_id", rep->family_id, 16);
 	ev_check_expect(o, c, "image_id", rep->image_id, 16);
-	for (size_t i = 0; i < o->n_expect; i++) {
-		int known = 0;
-
-		for (size_t j = 0; snp_fields[j]; j++)
-			known |= strcmp(o->expect[i].field, snp_fields[j]) == 0;
-		if (!known)
-			check_fail(c, "expect", "%s is not a field of an SNP report", o->expect[i].field);
-	}
+	ev_check_expect_fields_known(o, c, snp_fields, "an SNP report");
 }
 
 int ev_verify_snp(const uint8_t *buf, size_t len, const struct ev_opts *o, struct checks *c)

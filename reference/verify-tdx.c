@@ -314,98 +314,105 @@ static int components_le(const struct json_value *arr, const uint8_t actual[16],
 	return 1;
 }
 
-static void check_tcb_info(const struct json_value *ti, const struct tdx_quote *q, const struct sgx_pck_ext *pck,
-			   const struct ev_opts *o, struct checks *c)
+/* A module identity's MRSIGNERSEAM and SEAMATTRIBUTES (under its mask) against the
+ * quote's: 1 match, 0 differ, -1 malformed. */
+static int module_matches(const struct json_value *mod, const struct tdx_quote *q)
 {
-	const struct json_value *levels = json_get(ti, "tcbLevels"), *mods = json_get(ti, "tdxModuleIdentities");
-	uint8_t fmspc[6], pceid[2], mrsigner[48], attr[8], mask[8];
-	const uint8_t *svn = q->body.tee_tcb_svn;
-	uint64_t version;
-	const char *id = json_get_string(ti, "id");
-	char adv[256];
-	int start;
+	uint8_t mrsigner[48], attr[8], mask[8];
+	int match;
 
-	if (!id || strcmp(id, "TDX") != 0 || uint_field(ti, "version", &version) < 0 || version != 3 ||
-	    hex_field(ti, "fmspc", fmspc, 6) < 0 || hex_field(ti, "pceId", pceid, 2) < 0 ||
-	    !levels || json_type(levels) != JSON_ARRAY) {
-		check_fail(c, "tcb-info", "not a TDX tcbInfo version 3");
+	if (hex_field(mod, "mrsigner", mrsigner, 48) < 0 || hex_field(mod, "attributes", attr, 8) < 0 ||
+	    hex_field(mod, "attributesMask", mask, 8) < 0)
+		return -1;
+	match = memcmp(mrsigner, q->body.mrsignerseam, 48) == 0;
+	for (int i = 0; i < 8; i++)
+		match &= (q->body.seam_attributes[i] & mask[i]) == attr[i];
+	return match;
+}
+
+/* TEE_TCB_SVN[1] is the module's major version; when non-zero, the module is
+ * described by tdxModuleIdentities "TDX_<major>" and its TCB by TEE_TCB_SVN[0]
+ * (isvsvn) (Intel QVL TcbLevelCheck; go-tdx-guest). */
+static void check_module_identity(const struct json_value *mods, const struct tdx_quote *q,
+				  const struct ev_opts *o, struct checks *c)
+{
+	const uint8_t *svn = q->body.tee_tcb_svn;
+	const struct json_value *mod = NULL, *ml, *hit = NULL;
+	char want[8], want_dec[8], adv[256];
+	int match;
+
+	/* The module major version in the id: Intel's PCS writes two hex digits
+	 * (TDX_01, TDX_03); some verifiers format it in decimal. They agree below
+	 * 10; accept either spelling, in either case. */
+	snprintf(want, sizeof(want), "TDX_%02X", svn[1]);
+	snprintf(want_dec, sizeof(want_dec), "TDX_%02u", svn[1]);
+	for (size_t i = 0; i < json_array_len(mods); i++) {
+		const char *mid = json_get_string(json_array_at(mods, i), "id");
+
+		if (mid && (strcasecmp(mid, want) == 0 || strcmp(mid, want_dec) == 0) && !mod)
+			mod = json_array_at(mods, i);
+	}
+	if (!mod) {
+		check_fail(c, "tdx-module", "no tdxModuleIdentities entry %s", want);
 		return;
 	}
-	check(c, "tcb-info-fmspc", memcmp(fmspc, pck->fmspc, 6) == 0 && memcmp(pceid, pck->pceid, 2) == 0,
-	      "tcbInfo FMSPC %s, PCK certificate FMSPC %02x%02x%02x%02x%02x%02x",
-	      json_get_string(ti, "fmspc"), pck->fmspc[0], pck->fmspc[1], pck->fmspc[2], pck->fmspc[3],
-	      pck->fmspc[4], pck->fmspc[5]);
-
-	/* TDX module identity: MRSIGNERSEAM and SEAMATTRIBUTES (under the mask) must
-	 * match. TEE_TCB_SVN[1] is the module's major version; when non-zero, the module
-	 * is described by tdxModuleIdentities "TDX_<major>" and its TCB by
-	 * TEE_TCB_SVN[0] (isvsvn); TEE_TCB_SVN[0..1] then take no part in the platform
-	 * level match (Intel QVL TcbLevelCheck; go-tdx-guest). */
-	start = svn[1] > 0 ? 2 : 0;
-	if (svn[1] > 0 && mods && json_type(mods) == JSON_ARRAY) {
-		const struct json_value *mod = NULL;
-		char want[8], want_dec[8];
-
-		/* The module major version in the id: Intel's PCS writes two hex digits
-		 * (TDX_01, TDX_03); some verifiers format it in decimal. They agree below
-		 * 10; accept either spelling, in either case. */
-		snprintf(want, sizeof(want), "TDX_%02X", svn[1]);
-		snprintf(want_dec, sizeof(want_dec), "TDX_%02u", svn[1]);
-		for (size_t i = 0; i < json_array_len(mods); i++) {
-			const char *mid = json_get_string(json_array_at(mods, i), "id");
-
-			if (mid && (strcasecmp(mid, want) == 0 || strcmp(mid, want_dec) == 0) && !mod)
-				mod = json_array_at(mods, i);
-		}
-		if (!mod) {
-			check_fail(c, "tdx-module", "no tdxModuleIdentities entry %s", want);
-		} else if (hex_field(mod, "mrsigner", mrsigner, 48) < 0 || hex_field(mod, "attributes", attr, 8) < 0 ||
-			   hex_field(mod, "attributesMask", mask, 8) < 0) {
-			check_fail(c, "tdx-module", "%s: malformed", want);
-		} else {
-			const struct json_value *ml = json_get(mod, "tcbLevels"), *hit = NULL;
-			int match = memcmp(mrsigner, q->body.mrsignerseam, 48) == 0;
-
-			for (int i = 0; i < 8; i++)
-				match &= (q->body.seam_attributes[i] & mask[i]) == attr[i];
-			for (size_t i = 0; ml && json_type(ml) == JSON_ARRAY && i < json_array_len(ml) && !hit; i++) {
-				uint64_t isvsvn;
-				const struct json_value *t = json_get(json_array_at(ml, i), "tcb");
-
-				if (t && uint_field(t, "isvsvn", &isvsvn) == 0 && isvsvn <= svn[0])
-					hit = json_array_at(ml, i);
-			}
-			if (!match)
-				check_fail(c, "tdx-module", "%s: MRSIGNERSEAM/SEAMATTRIBUTES differ", want);
-			else if (!hit)
-				check_fail(c, "tdx-module", "%s: no TCB level for module SVN %u", want, svn[0]);
-			else {
-				const char *st = json_get_string(hit, "tcbStatus");
-
-				advisories(hit, adv, sizeof(adv));
-				check(c, "tdx-module", st && status_allowed(st, o->allow_tcb), "%s SVN %u: %s%s", want,
-				      svn[0], st ? st : "?", adv);
-			}
-		}
-	} else {
-		const struct json_value *m = json_get(ti, "tdxModule");
-
-		if (!m || hex_field(m, "mrsigner", mrsigner, 48) < 0 || hex_field(m, "attributes", attr, 8) < 0 ||
-		    hex_field(m, "attributesMask", mask, 8) < 0) {
-			check_fail(c, "tdx-module", "tdxModule missing or malformed");
-		} else {
-			int match = memcmp(mrsigner, q->body.mrsignerseam, 48) == 0;
-
-			for (int i = 0; i < 8; i++)
-				match &= (q->body.seam_attributes[i] & mask[i]) == attr[i];
-			check(c, "tdx-module", match, match ? "MRSIGNERSEAM and SEAMATTRIBUTES match" :
-			      "MRSIGNERSEAM/SEAMATTRIBUTES differ from tdxModule");
-		}
+	match = module_matches(mod, q);
+	if (match < 0) {
+		check_fail(c, "tdx-module", "%s: malformed", want);
+		return;
 	}
+	ml = json_get(mod, "tcbLevels");
+	for (size_t i = 0; ml && json_type(ml) == JSON_ARRAY && i < json_array_len(ml) && !hit; i++) {
+		uint64_t isvsvn;
+		const struct json_value *t = json_get(json_array_at(ml, i), "tcb");
 
-	/* Platform TCB level: the first (highest) level whose SGX component SVNs and
-	 * PCESVN are ≤ the PCK certificate's and whose TDX component SVNs are ≤ the TD's
-	 * TEE_TCB_SVN. Its tcbStatus is the platform's. */
+		if (t && uint_field(t, "isvsvn", &isvsvn) == 0 && isvsvn <= svn[0])
+			hit = json_array_at(ml, i);
+	}
+	if (!match)
+		check_fail(c, "tdx-module", "%s: MRSIGNERSEAM/SEAMATTRIBUTES differ", want);
+	else if (!hit)
+		check_fail(c, "tdx-module", "%s: no TCB level for module SVN %u", want, svn[0]);
+	else {
+		const char *st = json_get_string(hit, "tcbStatus");
+
+		advisories(hit, adv, sizeof(adv));
+		check(c, "tdx-module", st && status_allowed(st, o->allow_tcb), "%s SVN %u: %s%s", want,
+		      svn[0], st ? st : "?", adv);
+	}
+}
+
+/* TDX module identity: MRSIGNERSEAM and SEAMATTRIBUTES (under the mask) must match. */
+static void check_module(const struct json_value *ti, const struct tdx_quote *q, const struct ev_opts *o,
+			 struct checks *c)
+{
+	const struct json_value *mods = json_get(ti, "tdxModuleIdentities"), *m;
+	int match;
+
+	if (q->body.tee_tcb_svn[1] > 0 && mods && json_type(mods) == JSON_ARRAY) {
+		check_module_identity(mods, q, o, c);
+		return;
+	}
+	m = json_get(ti, "tdxModule");
+	match = m ? module_matches(m, q) : -1;
+	if (match < 0)
+		check_fail(c, "tdx-module", "tdxModule missing or malformed");
+	else
+		check(c, "tdx-module", match, match ? "MRSIGNERSEAM and SEAMATTRIBUTES match" :
+		      "MRSIGNERSEAM/SEAMATTRIBUTES differ from tdxModule");
+}
+
+/* Platform TCB level: the first (highest) level whose SGX component SVNs and PCESVN
+ * are ≤ the PCK certificate's and whose TDX component SVNs are ≤ the TD's
+ * TEE_TCB_SVN. Its tcbStatus is the platform's. With a module identity (TEE_TCB_SVN[1]
+ * non-zero), TEE_TCB_SVN[0..1] take no part in the match. */
+static void check_platform_tcb(const struct json_value *levels, const struct tdx_quote *q,
+			       const struct sgx_pck_ext *pck, const struct ev_opts *o, struct checks *c)
+{
+	const uint8_t *svn = q->body.tee_tcb_svn;
+	int start = svn[1] > 0 ? 2 : 0;
+	char adv[256];
+
 	for (size_t i = 0; i < json_array_len(levels); i++) {
 		const struct json_value *lv = json_array_at(levels, i), *t = json_get(lv, "tcb");
 		const char *st = json_get_string(lv, "tcbStatus"), *date = json_get_string(lv, "tcbDate");
@@ -431,6 +438,28 @@ static void check_tcb_info(const struct json_value *ti, const struct tdx_quote *
 	}
 	check_fail(c, "tcb-status", "no TCB level matches the platform (PCK SVNs, PCESVN %u, TEE_TCB_SVN %s)",
 		   pck->pcesvn, q->body.tee_tcb_svn[0] || q->body.tee_tcb_svn[1] ? "set" : "zero");
+}
+
+static void check_tcb_info(const struct json_value *ti, const struct tdx_quote *q, const struct sgx_pck_ext *pck,
+			   const struct ev_opts *o, struct checks *c)
+{
+	const struct json_value *levels = json_get(ti, "tcbLevels");
+	uint8_t fmspc[6], pceid[2];
+	uint64_t version;
+	const char *id = json_get_string(ti, "id");
+
+	if (!id || strcmp(id, "TDX") != 0 || uint_field(ti, "version", &version) < 0 || version != 3 ||
+	    hex_field(ti, "fmspc", fmspc, 6) < 0 || hex_field(ti, "pceId", pceid, 2) < 0 ||
+	    !levels || json_type(levels) != JSON_ARRAY) {
+		check_fail(c, "tcb-info", "not a TDX tcbInfo version 3");
+		return;
+	}
+	check(c, "tcb-info-fmspc", memcmp(fmspc, pck->fmspc, 6) == 0 && memcmp(pceid, pck->pceid, 2) == 0,
+	      "tcbInfo FMSPC %s, PCK certificate FMSPC %02x%02x%02x%02x%02x%02x",
+	      json_get_string(ti, "fmspc"), pck->fmspc[0], pck->fmspc[1], pck->fmspc[2], pck->fmspc[3],
+	      pck->fmspc[4], pck->fmspc[5]);
+	check_module(ti, q, o, c);
+	check_platform_tcb(levels, q, pck, o, c);
 }
 
 static void check_qe_identity(const struct json_value *qi, const struct sgx_report_body *qe,
@@ -519,14 +548,149 @@ static void check_expectations(const struct tdx_quote *q, const struct ev_opts *
 	for (int i = 0; i < 4; i++)
 		ev_check_expect(o, c, rn[i], q->body.rtmr[i], 48);
 	ev_check_expect(o, c, "report_data", q->body.report_data, 64);
-	for (size_t i = 0; i < o->n_expect; i++) {
-		int known = 0;
+	ev_check_expect_fields_known(o, c, tdx_fields, "a TDX quote");
+}
 
-		for (size_t j = 0; tdx_fields[j]; j++)
-			known |= strcmp(o->expect[i].field, tdx_fields[j]) == 0;
-		if (!known)
-			check_fail(c, "expect", "%s is not a field of a TDX quote", o->expect[i].field);
+/* Intel's Quoting Enclave vendor ID (sgx_quote_3.h / DCAP QVL "QE_VENDOR_ID_INTEL"):
+ * the collateral describes only Intel's QE. */
+static void check_qe_vendor(const struct tdx_quote *q, struct checks *c)
+{
+	static const uint8_t intel_qe[16] = { 0x93, 0x9a, 0x72, 0x33, 0xf7, 0x9c, 0x4c, 0xa9,
+					      0x94, 0x0a, 0x0d, 0xb3, 0x95, 0x7f, 0x06, 0x07 };
+
+	check(c, "qe-vendor", memcmp(q->qe_vendor_id, intel_qe, 16) == 0,
+	      memcmp(q->qe_vendor_id, intel_qe, 16) == 0 ? "Intel QE" : "not Intel's Quoting Enclave");
+}
+
+/* 1. Quote signature by the attestation key. */
+static void check_quote_signature(const struct tdx_quote *q, const struct tdx_quote_sig *sig, struct checks *c)
+{
+	EVP_PKEY *ak = ec_p256_from_xy(sig->attest_key);
+	int r;
+
+	if (!ak) {
+		check_fail(c, "quote-signature", "attestation key is not a P-256 point");
+		return;
 	}
+	r = ecdsa_verify_rs(ak, EVP_sha256(), q->signed_data, q->signed_len, sig->signature, 32,
+			    sig->signature + 32, 32);
+	check(c, "quote-signature", r == 1, r == 1 ? "ECDSA P-256 by the attestation key over header and body" :
+	      "does not verify with the attestation key in the quote");
+	EVP_PKEY_free(ak);
+}
+
+/* 2. The QE report binds the attestation key and the QE authentication data.
+ * Returns 0 when checked, -ENOMEM or -EIO. */
+static int check_qe_report_data(const struct tdx_quote_sig *sig, struct checks *c)
+{
+	static const uint8_t zero[32];
+	uint8_t bind[SHA256_LEN], *bind_in = malloc(64 + sig->qe_auth_len);
+	int ok;
+
+	if (!bind_in)
+		return -ENOMEM;
+	memcpy(bind_in, sig->attest_key, 64);
+	memcpy(bind_in + 64, sig->qe_auth_data, sig->qe_auth_len);
+	if (digest_buf(DIGEST_SHA256, bind_in, 64 + sig->qe_auth_len, bind) < 0) {
+		free(bind_in);
+		return -EIO;
+	}
+	free(bind_in);
+	ok = memcmp(bind, sig->qe_report.report_data, 32) == 0 &&
+	     memcmp(sig->qe_report.report_data + 32, zero, 32) == 0;
+	check(c, "qe-report-data", ok, ok ? "SHA-256(attestation key || QE auth data)" :
+	      "QE REPORTDATA does not bind the attestation key");
+	return 0;
+}
+
+/* The collateral directory's files and its CRLs (an unreadable CRL is a failed "crl"
+ * check). Returns 0 or -errno. */
+static int load_collateral(const char *dir, struct collateral *col, STACK_OF(X509_CRL) **crls, struct checks *c)
+{
+	int r = collateral_scan(dir, col);
+
+	if (r < 0)
+		return r;
+	*crls = sk_X509_CRL_new_null();
+	if (!*crls)
+		return -ENOMEM;
+	for (size_t i = 0; i < col->n_crls; i++) {
+		X509_CRL *crl = crl_load_file(col->crl_paths[i]);
+
+		if (!crl) {
+			check_fail(c, "crl", "%s: not a CRL", col->crl_paths[i]);
+			continue;
+		}
+		if (!sk_X509_CRL_push(*crls, crl)) {
+			X509_CRL_free(crl);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/* 3. The PCK chain from the quote to the pinned Intel root, with the CRLs. */
+static void check_pck_chain(STACK_OF(X509) *chain, STACK_OF(X509_CRL) *crls, const struct ev_opts *o,
+			    struct checks *c)
+{
+	STACK_OF(X509) *anchors = trust_anchors(o->root, chain);
+	char err[512];
+	int r;
+
+	r = anchors ? x509_verify_chain(sk_X509_value(chain, 0), chain, anchors, crls, o->have_at ? &o->at : NULL,
+					err, sizeof(err)) : -EIO;
+	if (r == 1)
+		check_ok(c, "pck-chain", "PCK certificate to the pinned Intel SGX Root CA");
+	else
+		check_fail(c, "pck-chain", "%s", r == 0 ? err : "cannot read trust anchors");
+	if (crls && sk_X509_CRL_num(crls) > 0)
+		check(c, "crl", r == 1, "%d CRL(s) checked with the chain", sk_X509_CRL_num(crls));
+	else
+		check_skip(c, "crl", "no CRLs supplied (--collateral)");
+	x509_free_stack(anchors);
+}
+
+/* The QE report's signature by the PCK certificate's key. */
+static void check_qe_report_signature(X509 *leaf, const struct tdx_quote_sig *sig, struct checks *c)
+{
+	EVP_PKEY *pck_key = X509_get_pubkey(leaf);
+	int r;
+
+	if (!pck_key) {
+		check_fail(c, "qe-report-signature", "PCK certificate has no usable key");
+		return;
+	}
+	r = ecdsa_verify_rs(pck_key, EVP_sha256(), sig->qe_report_raw, SGX_REPORT_BODY_SIZE,
+			    sig->qe_report_sig, 32, sig->qe_report_sig + 32, 32);
+	check(c, "qe-report-signature", r == 1, r == 1 ? "QE report signed by the PCK key" :
+	      "QE report signature does not verify with the PCK key");
+	EVP_PKEY_free(pck_key);
+}
+
+/* The PCK certificate's SGX extension (FMSPC, PCEID, SVNs): 0 and *pck, or -1. */
+static int check_pck_extension(X509 *leaf, struct sgx_pck_ext *pck, struct checks *c)
+{
+	const ASN1_OCTET_STRING *ext = x509_ext_data(leaf, SGX_EXT_OID);
+
+	if (!ext || sgx_pck_ext_parse(ASN1_STRING_get0_data(ext), (size_t)ASN1_STRING_length(ext), pck) != 0) {
+		check_fail(c, "pck-extension", "PCK certificate lacks a valid SGX extension");
+		return -1;
+	}
+	check_ok(c, "pck-extension", "FMSPC %02x%02x%02x%02x%02x%02x, PCESVN %u", pck->fmspc[0],
+		 pck->fmspc[1], pck->fmspc[2], pck->fmspc[3], pck->fmspc[4], pck->fmspc[5], pck->pcesvn);
+	return 0;
+}
+
+/* The checks on the TD itself: debug policy, nonce, --expect. */
+static void check_td_policy(const struct tdx_quote *q, const struct ev_opts *o, struct checks *c)
+{
+	/* TDATTRIBUTES bit 0 is TUD.DEBUG (Intel TDX Module ABI, "TD Attributes"): a
+	 * debuggable TD's memory and registers are readable by the host. */
+	if (o->no_debug)
+		check(c, "td-debug", !(q->body.td_attributes[0] & 1), "TD attributes %02x…, DEBUG %s",
+		      q->body.td_attributes[0], q->body.td_attributes[0] & 1 ? "set" : "clear");
+	ev_check_report_data_nonce(o, c, q->body.report_data);
+	check_expectations(q, o, c);
 }
 
 int ev_verify_tdx(const uint8_t *buf, size_t len, const struct ev_opts *o, struct checks *c)
@@ -535,12 +699,9 @@ int ev_verify_tdx(const uint8_t *buf, size_t len, const struct ev_opts *o, struc
 	struct tdx_quote_sig *sig = malloc(sizeof(*sig));
 	struct sgx_pck_ext pck, *pckp = NULL;
 	struct collateral col = { 0 };
-	STACK_OF(X509) *chain = NULL, *anchors = NULL;
+	STACK_OF(X509) *chain = NULL;
 	STACK_OF(X509_CRL) *crls = NULL;
-	EVP_PKEY *ak = NULL, *pck_key = NULL;
-	uint8_t bind[SHA256_LEN], *bind_in = NULL;
-	X509 *leaf = NULL;
-	char err[512];
+	X509 *leaf;
 	int r, ret = 0;
 
 	if (!q || !sig) {
@@ -554,115 +715,31 @@ int ev_verify_tdx(const uint8_t *buf, size_t len, const struct ev_opts *o, struc
 	}
 	check_ok(c, "format", "quote v%u, TDX %s body, %zu bytes", q->version,
 		 q->body.tdx15 ? "1.5" : "1.0", q->quote_len);
-	/* Intel's Quoting Enclave vendor ID (sgx_quote_3.h / DCAP QVL
-	 * "QE_VENDOR_ID_INTEL"): the collateral below describes only Intel's QE. */
-	{
-		static const uint8_t intel_qe[16] = { 0x93, 0x9a, 0x72, 0x33, 0xf7, 0x9c, 0x4c, 0xa9,
-						      0x94, 0x0a, 0x0d, 0xb3, 0x95, 0x7f, 0x06, 0x07 };
-
-		check(c, "qe-vendor", memcmp(q->qe_vendor_id, intel_qe, 16) == 0,
-		      memcmp(q->qe_vendor_id, intel_qe, 16) == 0 ? "Intel QE" : "not Intel's Quoting Enclave");
-	}
+	check_qe_vendor(q, c);
 	r = tdx_quote_sig_parse(q, sig);
 	if (r < 0) {
 		check_fail(c, "signature-data", "quote signature data malformed or not ECDSA-P256 with QE certification data");
 		goto policy;
 	}
-
-	/* 1. Quote signature by the attestation key. */
-	ak = ec_p256_from_xy(sig->attest_key);
-	if (!ak) {
-		check_fail(c, "quote-signature", "attestation key is not a P-256 point");
-	} else {
-		r = ecdsa_verify_rs(ak, EVP_sha256(), q->signed_data, q->signed_len, sig->signature, 32,
-				    sig->signature + 32, 32);
-		check(c, "quote-signature", r == 1, r == 1 ? "ECDSA P-256 by the attestation key over header and body" :
-		      "does not verify with the attestation key in the quote");
-	}
-
-	/* 2. The QE report binds the attestation key and the QE authentication data. */
-	bind_in = malloc(64 + sig->qe_auth_len);
-	if (!bind_in) {
-		ret = -ENOMEM;
+	check_quote_signature(q, sig, c);
+	ret = check_qe_report_data(sig, c);
+	if (ret < 0)
 		goto out;
-	}
-	memcpy(bind_in, sig->attest_key, 64);
-	memcpy(bind_in + 64, sig->qe_auth_data, sig->qe_auth_len);
-	if (digest_buf(DIGEST_SHA256, bind_in, 64 + sig->qe_auth_len, bind) < 0) {
-		ret = -EIO;
-		goto out;
-	}
-	{
-		static const uint8_t zero[32];
-		int ok = memcmp(bind, sig->qe_report.report_data, 32) == 0 &&
-			 memcmp(sig->qe_report.report_data + 32, zero, 32) == 0;
 
-		check(c, "qe-report-data", ok, ok ? "SHA-256(attestation key || QE auth data)" :
-		      "QE REPORTDATA does not bind the attestation key");
-	}
-
-	/* 3. PCK chain from the quote to the pinned Intel root; QE report signature. */
 	if (sig->cert_type != TDX_CERT_TYPE_PCK_CHAIN || !(chain = x509_load_pem_strict(sig->cert_data, sig->cert_len))) {
 		check_fail(c, "pck-chain", "the quote carries no well-formed PEM PCK certificate chain (type %u)", sig->cert_type);
 		goto collateral;
 	}
 	leaf = sk_X509_value(chain, 0);
 	if (o->collateral) {
-		r = collateral_scan(o->collateral, &col);
-		if (r < 0) {
-			ret = r;
+		ret = load_collateral(o->collateral, &col, &crls, c);
+		if (ret < 0)
 			goto out;
-		}
-		crls = sk_X509_CRL_new_null();
-		if (!crls) {
-			ret = -ENOMEM;
-			goto out;
-		}
-		for (size_t i = 0; i < col.n_crls; i++) {
-			X509_CRL *crl = crl_load_file(col.crl_paths[i]);
-
-			if (!crl) {
-				check_fail(c, "crl", "%s: not a CRL", col.crl_paths[i]);
-				continue;
-			}
-			if (!sk_X509_CRL_push(crls, crl)) {
-				X509_CRL_free(crl);
-				ret = -ENOMEM;
-				goto out;
-			}
-		}
 	}
-	anchors = trust_anchors(o->root, chain);
-	r = anchors ? x509_verify_chain(leaf, chain, anchors, crls, o->have_at ? &o->at : NULL, err, sizeof(err)) : -EIO;
-	if (r == 1)
-		check_ok(c, "pck-chain", "PCK certificate to the pinned Intel SGX Root CA");
-	else
-		check_fail(c, "pck-chain", "%s", r == 0 ? err : "cannot read trust anchors");
-	if (crls && sk_X509_CRL_num(crls) > 0)
-		check(c, "crl", r == 1, "%d CRL(s) checked with the chain", sk_X509_CRL_num(crls));
-	else
-		check_skip(c, "crl", "no CRLs supplied (--collateral)");
-
-	pck_key = X509_get_pubkey(leaf);
-	if (!pck_key) {
-		check_fail(c, "qe-report-signature", "PCK certificate has no usable key");
-	} else {
-		r = ecdsa_verify_rs(pck_key, EVP_sha256(), sig->qe_report_raw, SGX_REPORT_BODY_SIZE,
-				    sig->qe_report_sig, 32, sig->qe_report_sig + 32, 32);
-		check(c, "qe-report-signature", r == 1, r == 1 ? "QE report signed by the PCK key" :
-		      "QE report signature does not verify with the PCK key");
-	}
-	{
-		const ASN1_OCTET_STRING *ext = x509_ext_data(leaf, SGX_EXT_OID);
-
-		if (ext && sgx_pck_ext_parse(ASN1_STRING_get0_data(ext), (size_t)ASN1_STRING_length(ext), &pck) == 0) {
-			pckp = &pck;
-			check_ok(c, "pck-extension", "FMSPC %02x%02x%02x%02x%02x%02x, PCESVN %u", pck.fmspc[0],
-				 pck.fmspc[1], pck.fmspc[2], pck.fmspc[3], pck.fmspc[4], pck.fmspc[5], pck.pcesvn);
-		} else {
-			check_fail(c, "pck-extension", "PCK certificate lacks a valid SGX extension");
-		}
-	}
+	check_pck_chain(chain, crls, o, c);
+	check_qe_report_signature(leaf, sig, c);
+	if (check_pck_extension(leaf, &pck, c) == 0)
+		pckp = &pck;
 
 collateral:
 	/* 4. Collateral. */
@@ -670,23 +747,12 @@ collateral:
 		check_collateral(q, sig, pckp, crls, &col, o, c);
 	else
 		check_skip(c, "tcb-status", "no collateral given (--collateral DIR)");
-
 policy:
-	/* TDATTRIBUTES bit 0 is TUD.DEBUG (Intel TDX Module ABI, "TD Attributes"): a
-	 * debuggable TD's memory and registers are readable by the host. */
-	if (o->no_debug)
-		check(c, "td-debug", !(q->body.td_attributes[0] & 1), "TD attributes %02x…, DEBUG %s",
-		      q->body.td_attributes[0], q->body.td_attributes[0] & 1 ? "set" : "clear");
-	ev_check_report_data_nonce(o, c, q->body.report_data);
-	check_expectations(q, o, c);
+	check_td_policy(q, o, c);
 out:
 	sk_X509_CRL_pop_free(crls, X509_CRL_free);
-	x509_free_stack(anchors);
 	x509_free_stack(chain);
 	collateral_free(&col);
-	EVP_PKEY_free(ak);
-	EVP_PKEY_free(pck_key);
-	free(bind_in);
 	free(sig);
 	free(q);
 	return ret;

@@ -434,14 +434,7 @@ int ev_verify_tpm(const uint8_t *buf, size_t len, const struct ev_opts *o, struc
 	ev_check_expect(o, c, "extra_data", a.extra_data, a.extra_data_len);
 	ev_check_expect(o, c, "pcr_digest", a.pcr_digest, a.pcr_digest_len);
 	ev_check_expect(o, c, "qualified_signer", a.qualified_signer, a.qualified_signer_len);
-	for (size_t i = 0; i < o->n_expect; i++) {
-		int known = 0;
-
-		for (size_t j = 0; tpm_fields[j]; j++)
-			known |= strcmp(o->expect[i].field, tpm_fields[j]) == 0;
-		if (!known)
-			check_fail(c, "expect", "%s is not a field of a TPM quote", o->expect[i].field);
-	}
+	ev_check_expect_fields_known(o, c, tpm_fields, "a TPM quote");
 	EVP_PKEY_free(key);
 	free(kbuf);
 	return 0;
