@@ -6,21 +6,10 @@
 #include <unistd.h>
 
 #include "disk/gpt.h"
+#include "util/bytes.h"
 
 #define ENTRY_SIZE 128u
 #define ENTRY_SECTORS (GPTW_ENTRIES * ENTRY_SIZE / GPTW_SECTOR) /* 32 */
-
-static void put_le16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-static void put_le64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
 
 /* String order → on-disk mixed-endian order (the first three fields little-endian);
  * the transform is its own inverse, like gpt_guid_from_disk(). */

@@ -14,6 +14,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "util/bytes.h"
+
 #define FOOTER_TAIL 32 /* bytes between the table footer and the end of the image */
 #define ENTRY_HDR 18   /* u16 length + GUID */
 #define PAGE_SIZE 4096u
@@ -36,21 +38,6 @@ static const uint8_t guid_tdx_metadata[16] = { /* e47a6535-984a-4798-865e-4685a7
 	0x35, 0x65, 0x7a, 0xe4, 0x4a, 0x98, 0x98, 0x47,
 	0x86, 0x5e, 0x46, 0x85, 0xa7, 0xbf, 0x8e, 0xc2 };
 
-static uint16_t get_le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t get_le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t get_le64(const uint8_t *p)
-{
-	return get_le32(p) | (uint64_t)get_le32(p + 4) << 32;
-}
-
 /* Checks the footer GUID and the table length; ret_start and ret_end delimit the
  * entries (the footer's own 18 bytes excluded). */
 static int footer_bounds(const uint8_t *fw, size_t len, size_t *ret_start, size_t *ret_end)
@@ -67,7 +54,7 @@ static int footer_bounds(const uint8_t *fw, size_t len, size_t *ret_start, size_
 	end = len - FOOTER_TAIL;
 	if (memcmp(fw + end - 16, guid_footer, 16) != 0)
 		return -ENOENT;
-	table_len = get_le16(fw + end - ENTRY_HDR);
+	table_len = le16(fw + end - ENTRY_HDR);
 	if (table_len < ENTRY_HDR || table_len > end)
 		return -EBADMSG;
 	*ret_start = end - table_len;
@@ -92,7 +79,7 @@ int ovmf_footer_find(const uint8_t *fw, size_t len, const uint8_t guid[16],
 
 		if (pos - start < ENTRY_HDR)
 			return -EBADMSG;
-		elen = get_le16(fw + pos - ENTRY_HDR);
+		elen = le16(fw + pos - ENTRY_HDR);
 		if (elen < ENTRY_HDR || elen > pos - start)
 			return -EBADMSG;
 		if (memcmp(fw + pos - 16, guid, 16) == 0) {
@@ -117,7 +104,7 @@ static int footer_u32(const uint8_t *fw, size_t len, const uint8_t guid[16], uin
 		return r;
 	if (n < 4)
 		return -EBADMSG;
-	*ret = get_le32(data);
+	*ret = le32(data);
 	return 0;
 }
 
@@ -134,14 +121,14 @@ static int descriptor_at(const uint8_t *fw, size_t len, uint32_t off_from_end,
 	pos = len - off_from_end;
 	if (memcmp(fw + pos, sig, 4) != 0)
 		return -EBADMSG;
-	dlen = get_le32(fw + pos + 4);
-	if (get_le32(fw + pos + 8) != 1) /* version */
+	dlen = le32(fw + pos + 4);
+	if (le32(fw + pos + 8) != 1) /* version */
 		return -EBADMSG;
 	if (dlen < 16 || dlen > len - pos)
 		return -EBADMSG;
 	*ret_pos = pos;
 	*ret_len = dlen;
-	*ret_n = get_le32(fw + pos + 12);
+	*ret_n = le32(fw + pos + 12);
 	return 0;
 }
 
@@ -172,8 +159,8 @@ int ovmf_sev_parse(const uint8_t *fw, size_t len, struct ovmf_sev_info *ret)
 	if (r == 0) {
 		if (n < 8)
 			return -EBADMSG;
-		info.hash_table_gpa = get_le32(data);
-		info.hash_table_size = get_le32(data + 4);
+		info.hash_table_gpa = le32(data);
+		info.hash_table_size = le32(data + 4);
 		/* GPA 0 / size 0 is how non-AmdSev builds say "no hash table". */
 		info.has_hash_table = info.hash_table_gpa != 0 && info.hash_table_size != 0;
 	} else if (r != -ENOENT)
@@ -195,9 +182,9 @@ int ovmf_sev_parse(const uint8_t *fw, size_t len, struct ovmf_sev_info *ret)
 		const uint8_t *p = fw + pos + 16 + (size_t)i * 12;
 		struct ovmf_sev_section *s = &info.sections[i];
 
-		s->gpa = get_le32(p);
-		s->size = get_le32(p + 4);
-		s->type = get_le32(p + 8);
+		s->gpa = le32(p);
+		s->size = le32(p + 4);
+		s->type = le32(p + 8);
 		/* QEMU launches these pages one by one: both ends page-aligned, no
 		 * wrap past 4 GiB. */
 		if (s->gpa % PAGE_SIZE || s->size % PAGE_SIZE ||
@@ -240,12 +227,12 @@ int ovmf_tdx_parse(const uint8_t *fw, size_t len, struct ovmf_tdx_info *ret)
 		const uint8_t *p = fw + pos + 16 + (size_t)i * 32;
 		struct ovmf_tdx_section *s = &info.sections[i];
 
-		s->data_offset = get_le32(p);
-		s->raw_size = get_le32(p + 4);
-		s->mem_addr = get_le64(p + 8);
-		s->mem_size = get_le64(p + 16);
-		s->type = get_le32(p + 24);
-		s->attributes = get_le32(p + 28);
+		s->data_offset = le32(p);
+		s->raw_size = le32(p + 4);
+		s->mem_addr = le64(p + 8);
+		s->mem_size = le64(p + 16);
+		s->type = le32(p + 24);
+		s->attributes = le32(p + 28);
 		/* TDVF design guide: memory address and size page-aligned, raw data no
 		 * larger than the memory it is loaded into and inside the file. GPAs
 		 * stay below 2^52 (the TD's maximum physical address width). */

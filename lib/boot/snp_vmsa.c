@@ -15,6 +15,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "util/bytes.h"
+
 /* Segment registers: struct vmcb_seg {u16 selector, u16 attrib, u32 limit, u64 base}. */
 #define VMSA_ES 0x000
 #define VMSA_CS 0x010
@@ -40,31 +42,13 @@
 #define VMSA_MXCSR 0x408
 #define VMSA_X87_FCW 0x410
 
-static void put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)(v >> 8);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
 static void put_seg(uint8_t *page, size_t off, uint16_t selector, uint16_t attrib,
 		    uint32_t limit, uint64_t base)
 {
-	put16(page + off, selector);
-	put16(page + off + 2, attrib);
-	put32(page + off + 4, limit);
-	put64(page + off + 8, base);
+	put_le16(page + off, selector);
+	put_le16(page + off + 2, attrib);
+	put_le32(page + off + 4, limit);
+	put_le64(page + off + 8, base);
 }
 
 uint32_t snp_cpu_sig(unsigned family, unsigned model, unsigned stepping)
@@ -146,17 +130,17 @@ void snp_vmsa_build(uint32_t eip, uint32_t vcpu_sig, uint64_t sev_features,
 	put_seg(p, VMSA_LDTR, 0, 0x82, 0xffff, 0);
 	put_seg(p, VMSA_IDTR, 0, 0, 0xffff, 0);
 	put_seg(p, VMSA_TR, 0, 0x8b, 0xffff, 0);
-	put64(p + VMSA_EFER, 0x1000);           /* EFER.SVME: KVM sets it for SEV-ES guests */
-	put64(p + VMSA_CR4, 0x40);              /* CR4.MCE, set by KVM */
-	put64(p + VMSA_CR0, 0x10);              /* CR0.ET, reset value */
-	put64(p + VMSA_DR7, 0x400);             /* reset values */
-	put64(p + VMSA_DR6, 0xffff0ff0);
-	put64(p + VMSA_RFLAGS, 0x2);
-	put64(p + VMSA_RIP, eip & 0xffff);
-	put64(p + VMSA_G_PAT, 0x0007040600070406ull); /* PAT reset value, APM vol. 2 A.3 */
-	put64(p + VMSA_RDX, vcpu_sig);          /* RDX = CPUID signature after reset */
-	put64(p + VMSA_SEV_FEATURES, sev_features);
-	put64(p + VMSA_XCR0, 0x1);              /* XCR0 reset value: x87 only */
-	put32(p + VMSA_MXCSR, 0x1f80);          /* FPU reset state (KVM >= 6.9, see top) */
-	put16(p + VMSA_X87_FCW, 0x37f);
+	put_le64(p + VMSA_EFER, 0x1000);           /* EFER.SVME: KVM sets it for SEV-ES guests */
+	put_le64(p + VMSA_CR4, 0x40);              /* CR4.MCE, set by KVM */
+	put_le64(p + VMSA_CR0, 0x10);              /* CR0.ET, reset value */
+	put_le64(p + VMSA_DR7, 0x400);             /* reset values */
+	put_le64(p + VMSA_DR6, 0xffff0ff0);
+	put_le64(p + VMSA_RFLAGS, 0x2);
+	put_le64(p + VMSA_RIP, eip & 0xffff);
+	put_le64(p + VMSA_G_PAT, 0x0007040600070406ull); /* PAT reset value, APM vol. 2 A.3 */
+	put_le64(p + VMSA_RDX, vcpu_sig);          /* RDX = CPUID signature after reset */
+	put_le64(p + VMSA_SEV_FEATURES, sev_features);
+	put_le64(p + VMSA_XCR0, 0x1);              /* XCR0 reset value: x87 only */
+	put_le32(p + VMSA_MXCSR, 0x1f80);          /* FPU reset state (KVM >= 6.9, see top) */
+	put_le16(p + VMSA_X87_FCW, 0x37f);
 }

@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "util/bytes.h"
+
 /* Offsets of the header fields, UEFI 2.10 Table 5-5. */
 enum {
 	HDR_SIGNATURE = 0,
@@ -29,16 +31,6 @@ enum {
 	ENT_LAST_LBA = 40,
 	ENT_ATTRS = 48,
 };
-
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t le64(const uint8_t *p)
-{
-	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
 
 uint32_t gpt_crc32(const void *buf, size_t len)
 {

@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "util/bytes.h"
+
 /* Offsets in struct verity_sb (cryptsetup lib/verity/verity.c). */
 enum {
 	SB_SIGNATURE = 0,   /* "verity\0\0" */
@@ -18,16 +20,6 @@ enum {
 	SB_SALT = 88,       /* u8[256] */
 	SB_PAD2 = 344,      /* u8[168] */
 };
-
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t le64(const uint8_t *p)
-{
-	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
 
 static int all_zero(const uint8_t *p, size_t n)
 {

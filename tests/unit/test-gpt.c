@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "disk/gpt.h"
+#include "util/bytes.h"
 #include "unit.h"
 
 static const uint8_t b1_header[92] = {
@@ -51,18 +52,6 @@ static const uint8_t b1_entries[3 * 128] = {
 static uint8_t sector[512];
 static uint8_t entries[128 * 128];
 
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
 static void reset(void)
 {
 	memset(sector, 0, sizeof(sector));
@@ -74,9 +63,9 @@ static void reset(void)
 /* Re-seal after a deliberate change so the test reaches the check behind the CRC. */
 static void reseal(void)
 {
-	put32(sector + 88, gpt_crc32(entries, sizeof(entries)));
-	put32(sector + 16, 0);
-	put32(sector + 16, gpt_crc32(sector, 92));
+	put_le32(sector + 88, gpt_crc32(entries, sizeof(entries)));
+	put_le32(sector + 16, 0);
+	put_le32(sector + 16, gpt_crc32(sector, 92));
 }
 
 static int parse(struct gpt_header *h)
@@ -161,51 +150,51 @@ static void test_malformed(void)
 	CHECK_EQ_INT(parse(&h), -EBADMSG);
 
 	reset();
-	put32(sector + 8, 0x00020000); reseal(); /* revision 2.0 */
+	put_le32(sector + 8, 0x00020000); reseal(); /* revision 2.0 */
 	CHECK_EQ_INT(parse(&h), -EINVAL);
 
 	reset();
-	put32(sector + 12, 91); reseal(); /* header size below 92 */
+	put_le32(sector + 12, 91); reseal(); /* header size below 92 */
 	CHECK_EQ_INT(parse(&h), -EINVAL);
 
 	reset();
-	put32(sector + 12, 513); /* header larger than the sector: refused before CRC */
+	put_le32(sector + 12, 513); /* header larger than the sector: refused before CRC */
 	CHECK_EQ_INT(parse(&h), -EINVAL);
 
 	reset();
-	put64(sector + 24, 592399); reseal(); /* a backup header read as primary */
+	put_le64(sector + 24, 592399); reseal(); /* a backup header read as primary */
 	CHECK_EQ_INT(parse(&h), -EINVAL);
 
 	reset();
-	put64(sector + 48, DISK_SECTORS); reseal(); /* usable range past the disk */
+	put_le64(sector + 48, DISK_SECTORS); reseal(); /* usable range past the disk */
 	CHECK_EQ_INT(parse(&h), -EINVAL);
 
 	reset();
-	put64(sector + 40, 592367); reseal(); /* first usable > last usable */
+	put_le64(sector + 40, 592367); reseal(); /* first usable > last usable */
 	CHECK_EQ_INT(parse(&h), -EINVAL);
 
 	reset();
-	put32(sector + 84, 192); reseal(); /* entry size not 128 * 2^n */
+	put_le32(sector + 84, 192); reseal(); /* entry size not 128 * 2^n */
 	CHECK_EQ_INT(parse(&h), -EINVAL);
 
 	reset();
-	put32(sector + 84, 64); reseal();
+	put_le32(sector + 84, 64); reseal();
 	CHECK_EQ_INT(parse(&h), -EINVAL);
 
 	reset();
-	put32(sector + 80, 0xffffffffu); reseal(); /* entry array beyond the 1 MiB cap */
+	put_le32(sector + 80, 0xffffffffu); reseal(); /* entry array beyond the 1 MiB cap */
 	CHECK_EQ_INT(parse(&h), -EINVAL);
 
 	reset();
-	put32(sector + 80, 0); reseal();
+	put_le32(sector + 80, 0); reseal();
 	CHECK_EQ_INT(parse(&h), -EINVAL);
 
 	reset();
-	put64(sector + 72, 2040); reseal(); /* entries overlap the usable area */
+	put_le64(sector + 72, 2040); reseal(); /* entries overlap the usable area */
 	CHECK_EQ_INT(parse(&h), -EINVAL);
 
 	reset();
-	put64(sector + 72, 1); reseal(); /* entries on top of the header */
+	put_le64(sector + 72, 1); reseal(); /* entries on top of the header */
 	CHECK_EQ_INT(parse(&h), -EINVAL);
 
 	reset();
@@ -220,18 +209,18 @@ static void test_malformed(void)
 
 	/* Entries out of range or reversed, with valid CRCs. */
 	reset();
-	put64(entries + 128 + 40, 592367); reseal(); /* last LBA past last usable */
+	put_le64(entries + 128 + 40, 592367); reseal(); /* last LBA past last usable */
 	CHECK_EQ_INT(parse(&h), 0);
 	CHECK_EQ_INT(gpt_check_entries(&h, entries, sizeof(entries)), 0);
 	CHECK_EQ_INT(gpt_get_entry(&h, entries, sizeof(entries), 1, &e), -EINVAL);
 
 	reset();
-	put64(entries + 128 + 32, 571839 + 10); reseal(); /* first > last */
+	put_le64(entries + 128 + 32, 571839 + 10); reseal(); /* first > last */
 	CHECK_EQ_INT(parse(&h), 0);
 	CHECK_EQ_INT(gpt_get_entry(&h, entries, sizeof(entries), 1, &e), -EINVAL);
 
 	reset();
-	put64(entries + 32, 2047); reseal(); /* ESP starting before first usable */
+	put_le64(entries + 32, 2047); reseal(); /* ESP starting before first usable */
 	CHECK_EQ_INT(parse(&h), 0);
 	CHECK_EQ_INT(gpt_get_entry(&h, entries, sizeof(entries), 0, &e), -EINVAL);
 }

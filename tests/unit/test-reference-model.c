@@ -16,6 +16,7 @@
 #include "boot/pe.h"
 #include "doc/refdoc.h"
 #include "boot/uki.h"
+#include "util/bytes.h"
 #include "unit.h"
 
 #define PE_OFF 0x40u
@@ -30,9 +31,6 @@ struct sect {
 	uint32_t len;      /* VirtualSize */
 	uint32_t raw_size; /* 0: align len to 0x200 */
 };
-
-static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
-static void put32(uint8_t *p, uint32_t v) { put16(p, (uint16_t)v); put16(p + 2, (uint16_t)(v >> 16)); }
 
 /* A PE32+ EFI application with the given sections; the section table lists them in
  * reverse file order (so hashing must sort). cert_len bytes of certificate table and
@@ -51,19 +49,19 @@ static uint8_t *make_pe(const struct sect *s, unsigned n, uint32_t trailing, uin
 		abort();
 	b[0] = 'M';
 	b[1] = 'Z';
-	put32(b + 0x3c, PE_OFF);
+	put_le32(b + 0x3c, PE_OFF);
 	memcpy(b + PE_OFF, "PE\0\0", 4);
-	put16(b + PE_OFF + 4, 0x8664);
-	put16(b + PE_OFF + 6, (uint16_t)n);
-	put16(b + PE_OFF + 20, OPT_SIZE);
-	put16(b + OPT_OFF, 0x20b);
-	put32(b + OPT_OFF + 60, HDR_SIZE);
-	put32(b + OPT_OFF + 64, 0x12345678); /* CheckSum: must not matter */
-	put16(b + OPT_OFF + 68, 10);
-	put32(b + OPT_OFF + 108, 16);
+	put_le16(b + PE_OFF + 4, 0x8664);
+	put_le16(b + PE_OFF + 6, (uint16_t)n);
+	put_le16(b + PE_OFF + 20, OPT_SIZE);
+	put_le16(b + OPT_OFF, 0x20b);
+	put_le32(b + OPT_OFF + 60, HDR_SIZE);
+	put_le32(b + OPT_OFF + 64, 0x12345678); /* CheckSum: must not matter */
+	put_le16(b + OPT_OFF + 68, 10);
+	put_le32(b + OPT_OFF + 108, 16);
 	if (cert_len) {
-		put32(b + OPT_OFF + 112 + 8 * 4, (uint32_t)(len - cert_len));
-		put32(b + OPT_OFF + 112 + 8 * 4 + 4, cert_len);
+		put_le32(b + OPT_OFF + 112 + 8 * 4, (uint32_t)(len - cert_len));
+		put_le32(b + OPT_OFF + 112 + 8 * 4 + 4, cert_len);
 		memset(b + len - cert_len, 0xc5, cert_len);
 	}
 	off = HDR_SIZE;
@@ -72,10 +70,10 @@ static uint8_t *make_pe(const struct sect *s, unsigned n, uint32_t trailing, uin
 		uint32_t raw = s[i].raw_size ? s[i].raw_size : (s[i].len + 0x1ffu) & ~0x1ffu;
 
 		memcpy(h, s[i].name, strlen(s[i].name));
-		put32(h + 8, s[i].len);
-		put32(h + 12, 0x1000u * (i + 1));
-		put32(h + 16, raw);
-		put32(h + 20, (uint32_t)off);
+		put_le32(h + 8, s[i].len);
+		put_le32(h + 12, 0x1000u * (i + 1));
+		put_le32(h + 16, raw);
+		put_le32(h + 20, (uint32_t)off);
 		memcpy(b + off, s[i].data, s[i].len < raw ? s[i].len : raw);
 		off += raw;
 	}
@@ -107,7 +105,7 @@ static void test_authenticode(void)
 	CHECK_MEM(md, want, 32);
 
 	/* CheckSum, the security entry's bytes (same size) and the certificate are excluded. */
-	put32(pe + OPT_OFF + 64, 0);
+	put_le32(pe + OPT_OFF + 64, 0);
 	pe[len - 1] ^= 0xff;
 	CHECK_EQ_INT(authenticode_digest(pe, len, DIGEST_SHA256, md2), 0);
 	CHECK_MEM(md2, want, 32);
@@ -123,20 +121,20 @@ static void test_authenticode(void)
 	/* SHA-384 differs and has its own length. */
 	CHECK_EQ_INT(authenticode_digest(pe, len, DIGEST_SHA384, md2), 0);
 	/* Certificate table claimed larger than the file: edk2 refuses to measure. */
-	put32(pe + sec + 4, 4096);
+	put_le32(pe + sec + 4, 4096);
 	CHECK_EQ_INT(authenticode_digest(pe, len, DIGEST_SHA256, md2), -EINVAL);
-	put32(pe + sec + 4, 24);
+	put_le32(pe + sec + 4, 24);
 	/* Truncations anywhere in the headers or sections fail cleanly. */
 	for (size_t cut = 0; cut < HDR_SIZE + 0x400; cut += 7)
 		CHECK(authenticode_digest(pe, cut, DIGEST_SHA256, md2) < 0);
 	/* Bad magic, too many sections, section data past the end. */
-	put16(pe + OPT_OFF, 0x30b);
+	put_le16(pe + OPT_OFF, 0x30b);
 	CHECK_EQ_INT(authenticode_digest(pe, len, DIGEST_SHA256, md2), -EINVAL);
-	put16(pe + OPT_OFF, 0x20b);
-	put16(pe + PE_OFF + 6, 97);
+	put_le16(pe + OPT_OFF, 0x20b);
+	put_le16(pe + PE_OFF + 6, 97);
 	CHECK(authenticode_digest(pe, len, DIGEST_SHA256, md2) < 0);
-	put16(pe + PE_OFF + 6, 2);
-	put32(pe + SECT_OFF + 20, (uint32_t)len);
+	put_le16(pe + PE_OFF + 6, 2);
+	put_le32(pe + SECT_OFF + 20, (uint32_t)len);
 	CHECK_EQ_INT(authenticode_digest(pe, len, DIGEST_SHA256, md2), -EINVAL);
 	free(pe);
 }

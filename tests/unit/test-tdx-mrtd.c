@@ -17,35 +17,24 @@
 #include "firmware_samples.h"
 #include "boot/ovmf.h"
 #include "boot/tdx_mrtd.h"
+#include "util/bytes.h"
 #include "unit.h"
 
 #define SYN_LEN 0x3000
 #define SYN_DESC 0x2000 /* TDVF descriptor position */
 #define SYN_BFV_GPA 0xffffd000ull
 
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)v);
-	put32(p + 4, (uint32_t)(v >> 32));
-}
-
 static void put_section(uint8_t *fw, int i, uint32_t off, uint32_t raw, uint64_t gpa,
 			uint64_t size, uint32_t type, uint32_t attr)
 {
 	uint8_t *s = fw + SYN_DESC + 16 + 32 * i;
 
-	put32(s, off);
-	put32(s + 4, raw);
-	put64(s + 8, gpa);
-	put64(s + 16, size);
-	put32(s + 24, type);
-	put32(s + 28, attr);
+	put_le32(s, off);
+	put_le32(s + 4, raw);
+	put_le64(s + 8, gpa);
+	put_le64(s + 16, size);
+	put_le32(s + 24, type);
+	put_le32(s + 28, attr);
 }
 
 /* A 12 KiB image: two pages of BFV code (MR.EXTEND), a TEMP_MEM section of two
@@ -63,9 +52,9 @@ static void build_synthetic(uint8_t fw[SYN_LEN])
 	for (size_t i = 0; i < 0x2000; i++)
 		fw[i] = (uint8_t)(i * 7 + (i >> 8));
 	memcpy(fw + SYN_DESC, "TDVF", 4);
-	put32(fw + SYN_DESC + 4, 16 + 3 * 32);
-	put32(fw + SYN_DESC + 8, 1);
-	put32(fw + SYN_DESC + 12, 3);
+	put_le32(fw + SYN_DESC + 4, 16 + 3 * 32);
+	put_le32(fw + SYN_DESC + 8, 1);
+	put_le32(fw + SYN_DESC + 12, 3);
 	put_section(fw, 0, 0, 0x2000, SYN_BFV_GPA, 0x2000, OVMF_TDX_BFV, OVMF_TDX_ATTR_MR_EXTEND);
 	put_section(fw, 1, 0, 0, 0x800000, 0x2000, OVMF_TDX_TEMP_MEM, 0);
 	put_section(fw, 2, 0, 0, 0x900000, 0x1000, OVMF_TDX_PERM_MEM, OVMF_TDX_ATTR_PAGE_AUG);
@@ -75,7 +64,7 @@ static void build_synthetic(uint8_t fw[SYN_LEN])
 	end[-18] = 40;
 	memcpy(end - 34, tdx_guid, 16);
 	end[-36] = 22;
-	put32(end - 40, SYN_LEN - SYN_DESC);
+	put_le32(end - 40, SYN_LEN - SYN_DESC);
 }
 
 static void rec(EVP_MD_CTX *c, const char *op, uint64_t gpa)
@@ -83,7 +72,7 @@ static void rec(EVP_MD_CTX *c, const char *op, uint64_t gpa)
 	uint8_t r[128] = { 0 };
 
 	memcpy(r, op, strlen(op));
-	put64(r + 16, gpa);
+	put_le64(r + 16, gpa);
 	EVP_DigestUpdate(c, r, 128);
 }
 
@@ -189,7 +178,7 @@ static void test_synthetic(void)
 			bad[mut[i].off] = (uint8_t)mut[i].val; /* u16 fields */
 			bad[mut[i].off + 1] = (uint8_t)(mut[i].val >> 8);
 		} else
-			put32(bad + mut[i].off, mut[i].val);
+			put_le32(bad + mut[i].off, mut[i].val);
 		memcpy(got, keep, 48);
 		r = tdx_mrtd(bad, SYN_LEN, TDX_MRTD_PER_PAGE, got);
 		if (r != mut[i].err)
@@ -199,7 +188,7 @@ static void test_synthetic(void)
 	}
 	/* PAGE.AUG memory is not measured, so it does not count against the cap. */
 	memcpy(bad, fw, SYN_LEN);
-	put64(bad + SYN_DESC + 16 + 64 + 16, 1ull << 30);
+	put_le64(bad + SYN_DESC + 16 + 64 + 16, 1ull << 30);
 	CHECK_EQ_INT(tdx_mrtd(bad, SYN_LEN, TDX_MRTD_PER_PAGE, got), 0);
 	CHECK_MEM(got, pp, 48);
 	memcpy(got, keep, 48);
