@@ -4,7 +4,7 @@
 EVIDENCE_SERVE_SRCS := evidence-service/cvm-evidence-serve.c
 PROGRAMS += $(B)/bin/cvm-evidence-serve
 
-$(B)/bin/cvm-evidence-serve: $(call objs,$(EVIDENCE_SERVE_SRCS))
+$(B)/bin/cvm-evidence-serve: $(call objs,$(EVIDENCE_SERVE_SRCS)) $(LIBCVM_LIBC)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
 

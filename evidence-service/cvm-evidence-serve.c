@@ -26,6 +26,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "util/io.h"
+
 #ifndef MEASURE_AGENT
 #define MEASURE_AGENT "/usr/bin/measure-agent"
 #endif
@@ -60,11 +62,9 @@ static int read_request(int fd, char *buf, size_t size)
 			return -errno;
 		if (r == 0)
 			return -ETIMEDOUT;
-		k = read(fd, &c, 1);
-		if (k < 0 && errno == EINTR)
-			continue;
+		k = read_retry(fd, &c, 1);
 		if (k < 0)
-			return -errno;
+			return (int)k;
 		if (k == 0)
 			return -ENODATA;
 		if (c == '\n')

@@ -27,6 +27,7 @@
 #include "util/file.h"
 #include "gpt-write.h"
 #include "util/hex.h"
+#include "util/io.h"
 #include "measure/manifest.h"
 #include "measure/verity_tree.h"
 #include "measure/workload_disk.h"
@@ -168,27 +169,37 @@ static void run_mkfs(const char *dir, const char *out, const char *name)
 		die(EXIT_SYSTEM, "%s %s failed (exit %d)", mkfs, dir, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 }
 
-static void copy_range(int in, int out, uint64_t len, uint64_t off)
+/* The next piece of the erofs image between off and end: at most 64 KiB, in a
+ * buffer that the next call reuses. */
+static size_t read_fs_piece(int fs, uint64_t off, uint64_t end, const uint8_t **ret)
 {
 	static uint8_t buf[1 << 16];
-	uint64_t done = 0;
+	size_t n = end - off > sizeof buf ? sizeof buf : (size_t)(end - off);
+	int r = pread_full(fs, buf, n, off);
 
-	while (done < len) {
-		size_t want = len - done > sizeof buf ? sizeof buf : (size_t)(len - done);
-		ssize_t n = pread(in, buf, want, (off_t)done);
-
-		if (n <= 0)
-			die(EXIT_SYSTEM, "reading %s: %s", tmp_fs, n < 0 ? strerror(errno) : "short file");
-		if (pwrite(out, buf, (size_t)n, (off_t)(off + done)) != n)
-			die(EXIT_SYSTEM, "writing %s: %s", tmp_disk, strerror(errno));
-		done += (uint64_t)n;
-	}
+	if (r < 0)
+		die(EXIT_SYSTEM, "reading %s: %s", tmp_fs, strerror(-r));
+	*ret = buf;
+	return n;
 }
 
 static void write_at(int fd, const void *buf, size_t len, uint64_t off)
 {
-	if (pwrite(fd, buf, len, (off_t)off) != (ssize_t)len)
-		die(EXIT_SYSTEM, "writing %s: %s", tmp_disk, strerror(errno));
+	int r = pwrite_full(fd, buf, len, off);
+
+	if (r < 0)
+		die(EXIT_SYSTEM, "writing %s: %s", tmp_disk, strerror(-r));
+}
+
+static void copy_range(int in, int out, uint64_t len, uint64_t off)
+{
+	const uint8_t *piece;
+	size_t n;
+
+	for (uint64_t done = 0; done < len; done += n) {
+		n = read_fs_piece(in, done, len, &piece);
+		write_at(out, piece, n, off + done);
+	}
 }
 
 static char *manifest_bytes(const struct manifest *m, size_t *ret_len)
@@ -218,17 +229,19 @@ static void self_check(const char *buf, size_t len)
 static void write_file_atomic(const char *path, const void *buf, size_t len)
 {
 	char tmp[PATH_MAX];
-	int fd;
+	int fd, r;
 
 	if (snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", path) >= (int)sizeof tmp)
 		die(EXIT_USAGE, "%s: path too long", path);
 	fd = mkstemp(tmp);
 	if (fd < 0)
 		die(EXIT_SYSTEM, "%s: %s", tmp, strerror(errno));
-	if (write(fd, buf, len) != (ssize_t)len || fchmod(fd, 0644) < 0 || close(fd) < 0 || rename(tmp, path) < 0) {
-		int e = errno;
+	r = write_full(fd, buf, len);
+	if (r == 0 && (fchmod(fd, 0644) < 0 || close(fd) < 0 || rename(tmp, path) < 0))
+		r = -errno;
+	if (r < 0) {
 		unlink(tmp);
-		die(EXIT_SYSTEM, "%s: %s", path, strerror(e));
+		die(EXIT_SYSTEM, "%s: %s", path, strerror(-r));
 	}
 }
 
@@ -245,7 +258,8 @@ static void pack(const char *dir, const char *out, struct manifest *m, const cha
 	struct verity_geometry g;
 	struct digest_ctx *ctx;
 	struct stat st;
-	size_t mlen, rsize;
+	const uint8_t *piece;
+	size_t mlen, rsize, n;
 	char *mbuf;
 	int fs, disk, r;
 
@@ -272,14 +286,10 @@ static void pack(const char *dir, const char *out, struct manifest *m, const cha
 	ctx = digest_begin(DIGEST_SHA256);
 	if (!ctx || digest_update(ctx, "cvmforge-verity-salt", 20) < 0)
 		die(EXIT_SYSTEM, "SHA-256 failed");
-	for (uint64_t off = 0; off < fs_size;) {
-		static uint8_t buf[1 << 16];
-		ssize_t n = pread(fs, buf, sizeof buf, (off_t)off);
-		if (n <= 0)
-			die(EXIT_SYSTEM, "reading %s: %s", tmp_fs, n < 0 ? strerror(errno) : "short");
-		if (digest_update(ctx, buf, (size_t)n) < 0)
+	for (uint64_t off = 0; off < fs_size; off += n) {
+		n = read_fs_piece(fs, off, fs_size, &piece);
+		if (digest_update(ctx, piece, n) < 0)
 			die(EXIT_SYSTEM, "SHA-256 failed");
-		off += (uint64_t)n;
 	}
 	if (digest_end(ctx, salt) < 0)
 		die(EXIT_SYSTEM, "SHA-256 failed");

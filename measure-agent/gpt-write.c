@@ -3,10 +3,10 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "disk/gpt.h"
 #include "util/bytes.h"
+#include "util/io.h"
 
 #define ENTRY_SIZE 128u
 #define ENTRY_SECTORS (GPTW_ENTRIES * ENTRY_SIZE / GPTW_SECTOR) /* 32 */
@@ -34,24 +34,6 @@ uint64_t gptw_layout(struct gptw_part *parts, size_t n)
 	}
 	/* backup entry array + backup header after the last partition */
 	return lba + ENTRY_SECTORS + 1;
-}
-
-static int pwrite_all(int fd, const void *buf, size_t len, uint64_t off)
-{
-	const uint8_t *p = buf;
-
-	while (len > 0) {
-		ssize_t w = pwrite(fd, p, len, (off_t)off);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += w;
-		len -= (size_t)w;
-		off += (uint64_t)w;
-	}
-	return 0;
 }
 
 static void header(uint8_t *h, uint64_t my, uint64_t alt, uint64_t first, uint64_t last,
@@ -115,18 +97,18 @@ int gptw_write(int fd, uint64_t disk_sectors, const uint8_t disk_guid[16],
 	mbr[510] = 0x55;
 	mbr[511] = 0xAA;
 
-	r = pwrite_all(fd, mbr, sizeof mbr, 0);
+	r = pwrite_full(fd, mbr, sizeof mbr, 0);
 	if (r == 0) {
 		header(hdr, 1, last, first_usable, last_usable, disk_guid, 2, crc);
-		r = pwrite_all(fd, hdr, sizeof hdr, GPTW_SECTOR);
+		r = pwrite_full(fd, hdr, sizeof hdr, GPTW_SECTOR);
 	}
 	if (r == 0)
-		r = pwrite_all(fd, entries, GPTW_ENTRIES * ENTRY_SIZE, 2 * GPTW_SECTOR);
+		r = pwrite_full(fd, entries, GPTW_ENTRIES * ENTRY_SIZE, 2 * GPTW_SECTOR);
 	if (r == 0)
-		r = pwrite_all(fd, entries, GPTW_ENTRIES * ENTRY_SIZE, (last - ENTRY_SECTORS) * GPTW_SECTOR);
+		r = pwrite_full(fd, entries, GPTW_ENTRIES * ENTRY_SIZE, (last - ENTRY_SECTORS) * GPTW_SECTOR);
 	if (r == 0) {
 		header(hdr, last, 1, first_usable, last_usable, disk_guid, last - ENTRY_SECTORS, crc);
-		r = pwrite_all(fd, hdr, sizeof hdr, last * GPTW_SECTOR);
+		r = pwrite_full(fd, hdr, sizeof hdr, last * GPTW_SECTOR);
 	}
 	free(entries);
 	return r;

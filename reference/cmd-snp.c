@@ -17,6 +17,7 @@
 #include "measure/digest.h"
 #include "util/file.h"
 #include "util/hex.h"
+#include "util/io.h"
 #include "boot/snp_digest.h"
 #include "boot/snp_vmsa.h"
 
@@ -46,16 +47,12 @@ static int sha256_file(const char *path, uint8_t out[32])
 		return -EIO;
 	}
 	for (;;) {
-		ssize_t n = read(fd, buf, sizeof(buf));
+		ssize_t n = read_retry(fd, buf, sizeof(buf));
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			r = -errno;
+		if (n <= 0) {
+			r = (int)n;
 			break;
 		}
-		if (n == 0)
-			break;
 		r = digest_update(ctx, buf, (size_t)n);
 		if (r < 0)
 			break;

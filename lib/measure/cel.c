@@ -12,6 +12,7 @@
 
 #include "util/file.h"
 #include "util/hex.h"
+#include "util/io.h"
 #include "util/json.h"
 
 int cel_record_format(const struct cel_record *rec, char **ret)
@@ -116,22 +117,6 @@ int cel_log_lock(const char *path)
 	return fd;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 int cel_log_append(int fd, const char *json)
 {
 	struct stat st;
@@ -150,7 +135,7 @@ int cel_log_append(int fd, const char *json)
 	rec[0] = 0x1E;
 	memcpy(rec + 1, json, n);
 	rec[n + 1] = '\n';
-	r = write_all(fd, rec, n + 2);
+	r = write_full(fd, rec, n + 2);
 	free(rec);
 	if (r < 0)
 		return r;

@@ -3,7 +3,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+
+#include "util/io.h"
 
 #define VERITY_MAX_LEVELS 63
 
@@ -73,25 +74,6 @@ static int hash_block(const struct verity_geometry *g, const uint8_t *block, siz
 	return digest_end(ctx, out);
 }
 
-static int read_block(int fd, uint8_t *buf, size_t size, uint64_t off)
-{
-	size_t done = 0;
-
-	while (done < size) {
-		ssize_t n = pread(fd, buf + done, size - done, (off_t)(off + done));
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			return -EIO;
-		done += (size_t)n;
-	}
-	return 0;
-}
-
 int verity_tree_build(const struct verity_geometry *g, int data_fd, uint8_t **ret_tree,
 		      uint64_t *ret_blocks, uint8_t *ret_root)
 {
@@ -118,14 +100,14 @@ int verity_tree_build(const struct verity_geometry *g, int data_fd, uint8_t **re
 	}
 
 	if (levels == 0) {
-		r = read_block(data_fd, buf, g->data_block_size, 0);
+		r = pread_full(data_fd, buf, g->data_block_size, 0);
 		if (r == 0)
 			r = hash_block(g, buf, g->data_block_size, d);
 		goto done;
 	}
 	/* level 0: digests of the data blocks */
 	for (uint64_t b = 0; b < g->data_blocks; b++) {
-		r = read_block(data_fd, buf, g->data_block_size, b * g->data_block_size);
+		r = pread_full(data_fd, buf, g->data_block_size, b * g->data_block_size);
 		if (r < 0)
 			goto out;
 		r = hash_block(g, buf, g->data_block_size, d);

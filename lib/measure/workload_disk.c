@@ -12,6 +12,7 @@
 #include <stdbool.h>
 
 #include "util/bytes.h"
+#include "util/io.h"
 #include "measure/workload_identity.h"
 
 /* cvmforge's own partition types, chosen once at random (uuidgen) and fixed; the last
@@ -65,26 +66,6 @@ int wldisk_record_parse(const uint8_t *buf, size_t len, const uint8_t **ret_mani
 
 #define SECTOR 512u
 
-static int pread_all(int fd, void *buf, size_t len, uint64_t off)
-{
-	uint8_t *p = buf;
-
-	while (len > 0) {
-		ssize_t n = pread(fd, p, len, (off_t)off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (n == 0)
-			return -EIO;
-		p += n;
-		len -= (size_t)n;
-		off += (uint64_t)n;
-	}
-	return 0;
-}
-
 /* GPT partition name: UTF-16LE, 36 code units, NUL-padded; ours are ASCII. */
 static bool name_is(const uint8_t *raw, const char *want)
 {
@@ -109,7 +90,7 @@ int wldisk_find(int fd, uint64_t size, struct wldisk *ret)
 
 	if (size < 3 * SECTOR)
 		return -ENOENT;
-	r = pread_all(fd, hdr, sizeof hdr, SECTOR);
+	r = pread_full(fd, hdr, sizeof hdr, SECTOR);
 	if (r < 0)
 		return r;
 	if (memcmp(hdr, "EFI PART", 8) != 0)
@@ -121,7 +102,7 @@ int wldisk_find(int fd, uint64_t size, struct wldisk *ret)
 	entries = malloc(elen);
 	if (!entries)
 		return -ENOMEM;
-	r = pread_all(fd, entries, elen, h.entries_lba * SECTOR);
+	r = pread_full(fd, entries, elen, h.entries_lba * SECTOR);
 	if (r == 0 && gpt_check_entries(&h, entries, elen) < 0)
 		r = -EBADMSG;
 	for (uint32_t i = 0; r == 0 && i < h.n_entries; i++) {
@@ -183,7 +164,7 @@ int wldisk_read_manifest(int fd, const struct wldisk *d, uint8_t **ret_buf, size
 	buf = malloc(d->manifest.size);
 	if (!buf)
 		return -ENOMEM;
-	r = pread_all(fd, buf, d->manifest.size, d->manifest.offset);
+	r = pread_full(fd, buf, d->manifest.size, d->manifest.offset);
 	if (r == 0)
 		r = wldisk_record_parse(buf, d->manifest.size, &m, &len);
 	if (r == 0) {

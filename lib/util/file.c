@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "util/io.h"
+
 int fd_read_all(int fd, size_t max, uint8_t **ret_buf, size_t *ret_len)
 {
 	size_t cap = 4096, len = 0;
@@ -33,13 +35,10 @@ int fd_read_all(int fd, size_t max, uint8_t **ret_buf, size_t *ret_len)
 			buf = nbuf;
 			cap = ncap;
 		}
-		n = read(fd, buf + len, cap - len);
+		n = read_retry(fd, buf + len, cap - len);
 		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			int r = -errno;
 			free(buf);
-			return r;
+			return (int)n;
 		}
 		if (n == 0)
 			break;

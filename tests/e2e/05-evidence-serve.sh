@@ -4,8 +4,8 @@
 # measure-agent, so a valid request shows the exact argv it would exec, and every
 # malformed request must get the error line and exit 2 without exec.
 source "$(dirname "$0")/lib.sh"
-cc -O2 -Wall -Wextra -Werror -D_GNU_SOURCE '-DMEASURE_AGENT="/bin/echo"' \
-	-o "$WORK/serve" evidence-service/cvm-evidence-serve.c
+cc -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -Ilib '-DMEASURE_AGENT="/bin/echo"' \
+	-o "$WORK/serve" evidence-service/cvm-evidence-serve.c lib/util/io.c
 run() { # run INPUT → stdout in $out, status in $rc
 	rc=0
 	out=$(printf '%b' "$1" | "$WORK/serve" 2>/dev/null) || rc=$?
