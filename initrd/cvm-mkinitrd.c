@@ -8,14 +8,13 @@
  * load-order file etc/cvm-init/modules as a sorted newc cpio: uid/gid 0, inodes
  * renumbered, mtimes clamped to SECONDS. The same inputs give the same bytes.
  *
- * Exit codes: 0 ok, 2 usage, 3 bad input (missing/malformed file, unknown module),
- * 4 internal/system error. Runs with plain libc in the image build chroot. */
+ * Exit codes (util/exit.h): 0 ok, 2 usage, 3 bad input (missing/malformed file,
+ * unknown module), 4 system error. Runs with plain libc in the image build chroot. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,13 +23,10 @@
 #include <unistd.h>
 
 #include "cpio.h"
-#include "util/file.h"
 #include "moddep.h"
+#include "util/exit.h"
+#include "util/file.h"
 #include "util/strnum.h"
-
-#define EXIT_USAGE 2
-#define EXIT_INPUT 3
-#define EXIT_INTERNAL 4
 
 #define INIT_MAX (32u << 20)
 #define MODULE_MAX (32u << 20)
@@ -39,19 +35,6 @@
 #define ORDER_FILE "etc/cvm-init/modules"
 
 static const char *prog = "cvm-mkinitrd";
-
-static void die(int code, const char *fmt, ...) __attribute__((noreturn, format(printf, 2, 3)));
-static void die(int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(code);
-}
 
 static void usage(FILE *f)
 {
@@ -112,7 +95,7 @@ static char *path_join(const char *a, const char *b)
 	char *p;
 
 	if (asprintf(&p, "%s/%s", a, b) < 0)
-		die(EXIT_INTERNAL, "out of memory");
+		die(EXIT_SYSTEM, "out of memory");
 	return p;
 }
 
@@ -158,6 +141,7 @@ int main(int argc, char **argv)
 	FILE *f;
 	int c, r;
 
+	set_program_name(prog);
 	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'm': mdir = optarg; break;
@@ -166,7 +150,7 @@ int main(int argc, char **argv)
 		case 'e': epoch_s = optarg; break;
 		case 'o': out = optarg; break;
 		case 'p': print_order = true; break;
-		case 'h': usage(stdout); return 0;
+		case 'h': usage(stdout); return EXIT_OK;
 		default: usage(stderr); return EXIT_USAGE;
 		}
 	}
@@ -208,7 +192,7 @@ int main(int argc, char **argv)
 	ents = calloc(n_order * 8 + 32, sizeof(*ents));
 	order_text = malloc(n_order * (PATH_MAX + 16) + 1);
 	if (!ents || !order_text)
-		die(EXIT_INTERNAL, "out of memory");
+		die(EXIT_SYSTEM, "out of memory");
 	static const char *const dirs[] = { "dev", "etc", "etc/cvm-init", "lib", "lib/modules",
 					    "proc", "run", "sys", "sysroot" };
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(*dirs); i++)
@@ -235,7 +219,7 @@ int main(int argc, char **argv)
 			bool have = false;
 
 			if (!d)
-				die(EXIT_INTERNAL, "out of memory");
+				die(EXIT_SYSTEM, "out of memory");
 			for (size_t e = 0; e < n_ents; e++)
 				have |= strcmp(ents[e].name, d) == 0;
 			if (have)
@@ -262,21 +246,21 @@ int main(int argc, char **argv)
 
 	/* Write next to the target and rename, so a failed run leaves no half archive. */
 	if (asprintf(&tmp, "%s.tmp", out) < 0)
-		die(EXIT_INTERNAL, "out of memory");
+		die(EXIT_SYSTEM, "out of memory");
 	f = fopen(tmp, "we");
 	if (!f)
-		die(EXIT_INTERNAL, "%s: %s", tmp, strerror(errno));
+		die(EXIT_SYSTEM, "%s: %s", tmp, strerror(errno));
 	r = cpio_write(f, ents, n_ents);
 	if (r < 0) {
 		unlink(tmp);
-		die(r == -EIO ? EXIT_INTERNAL : EXIT_INPUT, "%s: cannot write archive: %s", tmp,
+		die(r == -EIO ? EXIT_SYSTEM : EXIT_INPUT, "%s: cannot write archive: %s", tmp,
 		    strerror(-r));
 	}
 	if (fflush(f) != 0 || fsync(fileno(f)) < 0 || fclose(f) != 0) {
 		unlink(tmp);
-		die(EXIT_INTERNAL, "%s: %s", tmp, strerror(errno));
+		die(EXIT_SYSTEM, "%s: %s", tmp, strerror(errno));
 	}
 	if (rename(tmp, out) < 0)
-		die(EXIT_INTERNAL, "%s: %s", out, strerror(errno));
-	return 0;
+		die(EXIT_SYSTEM, "%s: %s", out, strerror(errno));
+	return EXIT_OK;
 }

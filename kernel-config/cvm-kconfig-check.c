@@ -9,18 +9,17 @@
  *   --all-hard    every requirement is hard: the survival check after merge_config.sh,
  *                 where anything requested but not granted must fail the build
  *   --quiet       print only requirements that are not ok, and the summary
- * Exit: 0 no hard requirement failed, 1 a hard requirement failed, 2 usage, 3 bad input
- * (unreadable or malformed .config or fragment). */
+ * Exit (util/exit.h): 0 no hard requirement failed, 1 a hard requirement failed, 2 usage,
+ * 3 bad input (unreadable or malformed .config or fragment), 4 out of memory. */
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/file.h"
 #include "kconfig.h"
-
-enum { EXIT_HARD_FAILED = 1, EXIT_USAGE = 2, EXIT_BAD_INPUT = 3 };
+#include "util/exit.h"
+#include "util/file.h"
 
 static const char *prog = "cvm-kconfig-check";
 
@@ -35,21 +34,17 @@ static char *read_input(const char *path, size_t max, size_t *ret_len)
 	size_t len = 0;
 	int r = file_read_all(path, max, &buf, &len);
 
-	if (r < 0) {
-		fprintf(stderr, "%s: %s: %s\n", prog, path, strerror(-r));
-		exit(EXIT_BAD_INPUT);
-	}
+	if (r < 0)
+		die(EXIT_INPUT, "%s: %s", path, strerror(-r));
 	*ret_len = len;
 	return (char *)buf;
 }
 
-static void die_parse(const char *path, const struct kc_error *e, int r)
+static _Noreturn void die_parse(const char *path, const struct kc_error *e, int r)
 {
 	if (e->line)
-		fprintf(stderr, "%s: %s:%u: %s\n", prog, path, e->line, e->what ? e->what : strerror(-r));
-	else
-		fprintf(stderr, "%s: %s: %s\n", prog, path, e->what ? e->what : strerror(-r));
-	exit(EXIT_BAD_INPUT);
+		die(EXIT_INPUT, "%s:%u: %s", path, e->line, e->what ? e->what : strerror(-r));
+	die(EXIT_INPUT, "%s: %s", path, e->what ? e->what : strerror(-r));
 }
 
 /* "CONFIG_X=y", "# CONFIG_X is not set", CONFIG_X="s" — as it would appear in .config. */
@@ -97,12 +92,13 @@ int main(int argc, char **argv)
 	char *config_buf;
 	int c, r;
 
+	set_program_name(prog);
 	while ((c = getopt_long(argc, argv, "q", opts, NULL)) != -1) {
 		switch (c) {
 		case 'M': monolithic = true; break;
 		case 'A': all_hard = true; break;
 		case 'q': quiet = true; break;
-		case 'h': usage(stdout); return 0;
+		case 'h': usage(stdout); return EXIT_OK;
 		default:  usage(stderr); return EXIT_USAGE;
 		}
 	}
@@ -112,10 +108,8 @@ int main(int argc, char **argv)
 	}
 	config_path = argv[optind++];
 
-	if (kc_reqs_init(&reqs) < 0) {
-		fprintf(stderr, "%s: %s\n", prog, strerror(ENOMEM));
-		return 4;
-	}
+	if (kc_reqs_init(&reqs) < 0)
+		die(EXIT_SYSTEM, "%s", strerror(ENOMEM));
 	for (int i = optind; i < argc; i++) {
 		char *buf = read_input(argv[i], KC_MAX_FRAGMENT_BYTES, &len);
 		const char *base = strrchr(argv[i], '/');
@@ -159,5 +153,5 @@ int main(int argc, char **argv)
 	kc_config_free(&cfg);
 	free(config_buf);
 	kc_reqs_free(&reqs);
-	return hard_failed ? EXIT_HARD_FAILED : 0;
+	return hard_failed ? EXIT_FAIL : EXIT_OK;
 }

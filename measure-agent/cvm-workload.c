@@ -7,14 +7,14 @@
  *   cvm-workload manifest -o FILE --exec PATH ...   (config-only manifest, no payload)
  *   cvm-workload identity FILE                       (identity of a manifest or disk)
  *
- * Exit codes: 0 ok, 2 usage, 3 bad input, 4 system or tool failure. Output files are
- * written under a temporary name and renamed at the end: a failure leaves nothing. */
+ * Exit codes (util/exit.h): 0 ok, 2 usage, 3 bad input, 4 system or tool failure.
+ * Output files are written under a temporary name and renamed at the end: a failure
+ * leaves nothing. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,44 +23,30 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "util/base64.h"
-#include "util/file.h"
 #include "gpt-write.h"
-#include "util/hex.h"
-#include "util/io.h"
 #include "measure/manifest.h"
 #include "measure/verity_tree.h"
 #include "measure/workload_disk.h"
 #include "measure/workload_identity.h"
+#include "util/base64.h"
+#include "util/exit.h"
+#include "util/file.h"
+#include "util/hex.h"
+#include "util/io.h"
 #include "util/strnum.h"
 
-#define EXIT_USAGE 2
-#define EXIT_INPUT 3
-#define EXIT_SYSTEM 4
 #define PAYLOAD_MAX (UINT64_C(64) << 30) /* the hash tree is built in memory */
 
 static const char *prog = "cvm-workload";
 static char tmp_disk[PATH_MAX], tmp_fs[PATH_MAX];
 
+/* Runs at every exit (an atexit handler): a failed run leaves no temporary file. */
 static void cleanup(void)
 {
 	if (tmp_disk[0])
 		unlink(tmp_disk);
 	if (tmp_fs[0])
 		unlink(tmp_fs);
-}
-
-static _Noreturn void die(int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", prog);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	cleanup();
-	exit(code);
 }
 
 static void usage(FILE *f)
@@ -382,7 +368,7 @@ static int identity_cmd(const char *path, int json)
 	print_identity(m, mlen, man->has_payload ? man->verity.root_hash : NULL, json);
 	manifest_free(man);
 	free(m);
-	return 0;
+	return EXIT_OK;
 }
 
 /* ---- command line ------------------------------------------------------------------ */
@@ -428,9 +414,11 @@ int main(int argc, char **argv)
 	size_t nargs = 0, nenv = 0;
 	int json = 0, c;
 
+	set_program_name(prog);
+	atexit(cleanup);
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		usage(argc < 2 ? stderr : stdout);
-		return argc < 2 ? EXIT_USAGE : 0;
+		return argc < 2 ? EXIT_USAGE : EXIT_OK;
 	}
 	cmd = argv[1];
 	if (strcmp(cmd, "pack") != 0 && strcmp(cmd, "manifest") != 0 && strcmp(cmd, "identity") != 0) {
@@ -468,7 +456,7 @@ int main(int argc, char **argv)
 		case 'n': m.name = optarg; break;
 		case 'M': manifest_out = optarg; break;
 		case 'j': json = 1; break;
-		case 'h': usage(stdout); return 0;
+		case 'h': usage(stdout); return EXIT_OK;
 		default: usage(stderr); return EXIT_USAGE;
 		}
 
@@ -509,5 +497,5 @@ int main(int argc, char **argv)
 		print_identity((uint8_t *)buf, len, NULL, json);
 		free(buf);
 	}
-	return 0;
+	return EXIT_OK;
 }

@@ -34,8 +34,7 @@ int cmd_authenticode(int argc, char **argv)
 		case 'a':
 			if (digest_from_name(optarg, &alg) < 0 ||
 			    (alg != DIGEST_SHA256 && alg != DIGEST_SHA384)) {
-				fprintf(stderr, "cvm-reference: --alg: '%s' is not sha256 or sha384\n", optarg);
-				return EXIT_USAGE;
+				return complain(EXIT_USAGE, "--alg: '%s' is not sha256 or sha384", optarg);
 			}
 			break;
 		case 'h': fputs(usage_text, stdout); return EXIT_OK;
@@ -47,22 +46,16 @@ int cmd_authenticode(int argc, char **argv)
 	}
 
 	r = file_read_all(argv[optind], PE_FILE_MAX, &buf, &len);
-	if (r < 0) {
-		fprintf(stderr, "cvm-reference: %s: %s\n", argv[optind], strerror(-r));
-		return EXIT_INPUT;
-	}
+	if (r < 0)
+		return complain(EXIT_INPUT, "%s: %s", argv[optind], strerror(-r));
 	r = authenticode_digest(buf, len, alg, md);
 	free(buf);
-	if (r == -EIO || r == -ENOMEM) {
-		fprintf(stderr, "cvm-reference: %s: hashing failed: %s\n", argv[optind], strerror(-r));
-		return EXIT_INTERNAL;
-	}
-	if (r < 0) {
-		fprintf(stderr, "cvm-reference: %s: not a PE/COFF image edk2 would measure: %s\n",
-			argv[optind], r == -E2BIG ? "too many sections" :
-			r == -EINVAL ? "malformed headers or sections outside the file" : strerror(-r));
-		return EXIT_INPUT;
-	}
+	if (r == -EIO || r == -ENOMEM)
+		return complain(EXIT_SYSTEM, "%s: hashing failed: %s", argv[optind], strerror(-r));
+	if (r < 0)
+		return complain(EXIT_INPUT, "%s: not a PE/COFF image edk2 would measure: %s",
+				argv[optind], r == -E2BIG ? "too many sections" :
+				r == -EINVAL ? "malformed headers or sections outside the file" : strerror(-r));
 	hex_encode(md, digest_len(alg), hex);
 	printf("%s\n", hex);
 	return EXIT_OK;

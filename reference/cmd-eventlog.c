@@ -383,7 +383,7 @@ int cmd_eventlog(int argc, char **argv)
 			r == -EBADMSG ? "malformed event log" :
 			r == -EINVAL ? "not an event log of the requested format" :
 			r == -EOPNOTSUPP ? "the log uses a hash algorithm this tool cannot replay" : strerror(-r));
-		return r == -ENOMEM || r == -EIO ? EXIT_INTERNAL : EXIT_INPUT;
+		return r == -ENOMEM || r == -EIO ? EXIT_SYSTEM : EXIT_INPUT;
 	}
 	return EXIT_OK;
 }

@@ -354,7 +354,7 @@ static int verify_file(const char *file, const struct ev_opts *o)
 	}
 	if (r < 0) {
 		fprintf(stderr, "cvm-reference: %s: verification could not run: %s\n", file, strerror(-r));
-		ret = r == -EIO || r == -ENOMEM ? EXIT_INTERNAL : EXIT_INPUT;
+		ret = r == -EIO || r == -ENOMEM ? EXIT_SYSTEM : EXIT_INPUT;
 		goto out;
 	}
 	printf("%s: %s (%u checks passed, %u failed, %u skipped)\n", ev_kind_name(kind),

@@ -50,12 +50,6 @@ struct opts {
 	size_t n_phases;
 };
 
-static int die(int code, const char *obj, const char *msg)
-{
-	fprintf(stderr, "cvm-reference: %s: %s\n", obj, msg);
-	return code;
-}
-
 /* Read-only mapping: the inputs are hundreds of MiB and only hashed. */
 static int map_file(const char *path, size_t max, struct mapped *ret)
 {
@@ -477,27 +471,27 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'o': o->output = optarg; break;
 		case O_PHASES:
 			if (parse_phases(optarg, o) < 0)
-				return die(EXIT_USAGE, "--pcr11-phases", "not a colon-separated list of phase words");
+				return complain(EXIT_USAGE, "--pcr11-phases: not a colon-separated list of phase words");
 			break;
 		case O_VCPUS:
 			if (parse_uint_list(optarg, o->vcpus, &o->n_vcpus) < 0)
-				return die(EXIT_USAGE, "--vcpus", "not a list of vCPU counts 1..4096");
+				return complain(EXIT_USAGE, "--vcpus: not a list of vCPU counts 1..4096");
 			break;
 		case O_CPUS:
 			if (parse_str_list(optarg, o->cpu_types, &o->n_cpu_types) < 0)
-				return die(EXIT_USAGE, "--cpu-types", "not a list of CPU type names");
+				return complain(EXIT_USAGE, "--cpu-types: not a list of CPU type names");
 			break;
 		case O_ORDER:
 			if (parse_str_list(optarg, orders, &n) < 0 || n > 2)
-				return die(EXIT_USAGE, "--tdx-order", "not a list of per-page,two-pass");
+				return complain(EXIT_USAGE, "--tdx-order: not a list of per-page,two-pass");
 			for (size_t i = 0; i < n; i++)
 				if (tdx_mrtd_order_from_name(orders[i], &o->orders[i]) < 0)
-					return die(EXIT_USAGE, "--tdx-order", "not a list of per-page,two-pass");
+					return complain(EXIT_USAGE, "--tdx-order: not a list of per-page,two-pass");
 			o->n_orders = n;
 			break;
 		case O_GF:
 			if (parse_uint(optarg, 16, UINT64_MAX, &o->guest_features) < 0)
-				return die(EXIT_USAGE, "--guest-features", "not a hex number");
+				return complain(EXIT_USAGE, "--guest-features: not a hex number");
 			break;
 		case 'h': fputs(usage_text, stdout); return -1;
 		default: fputs(usage_text, stderr); return EXIT_USAGE;
@@ -600,32 +594,32 @@ static int open_inputs(struct opts *o, struct inputs *in, char **paths)
 	for (size_t i = 0; i < 7; i++) {
 		paths[i] = path_in(o->dir, names[i]);
 		if (!paths[i])
-			return die(EXIT_INTERNAL, o->dir, strerror(ENOMEM));
+			return complain(EXIT_SYSTEM, "%s: %s", o->dir, strerror(ENOMEM));
 		if (dflt[i] && !*dflt[i])
 			*dflt[i] = paths[i];
 	}
 	if ((r = map_file(o->uki, INPUT_MAX, &in->uki)) < 0)
-		return die(EXIT_INPUT, o->uki, strerror(-r));
+		return complain(EXIT_INPUT, "%s: %s", o->uki, strerror(-r));
 	if ((r = map_file(o->disk, INPUT_MAX, &in->disk)) < 0)
-		return die(EXIT_INPUT, o->disk, strerror(-r));
+		return complain(EXIT_INPUT, "%s: %s", o->disk, strerror(-r));
 	if ((r = map_optional(o->kernel, &in->kernel, &in->has_kernel)) < 0)
-		return die(EXIT_INPUT, o->kernel, strerror(-r));
+		return complain(EXIT_INPUT, "%s: %s", o->kernel, strerror(-r));
 	if ((r = map_optional(o->initrd, &in->initrd, &in->has_initrd)) < 0)
-		return die(EXIT_INPUT, o->initrd, strerror(-r));
+		return complain(EXIT_INPUT, "%s: %s", o->initrd, strerror(-r));
 	if ((r = map_optional(o->cmdline, &in->cmdline, &in->has_cmdline)) < 0)
-		return die(EXIT_INPUT, o->cmdline, strerror(-r));
+		return complain(EXIT_INPUT, "%s: %s", o->cmdline, strerror(-r));
 	if ((r = map_optional(o->roothash, &in->roothash, &in->has_roothash)) < 0)
-		return die(EXIT_INPUT, o->roothash, strerror(-r));
+		return complain(EXIT_INPUT, "%s: %s", o->roothash, strerror(-r));
 	if ((r = map_optional(paths[6], &in->packages, &in->has_packages)) < 0)
-		return die(EXIT_INPUT, paths[6], strerror(-r));
+		return complain(EXIT_INPUT, "%s: %s", paths[6], strerror(-r));
 	if (o->ovmf && (r = map_file(o->ovmf, OVMF_MAX_SIZE, &in->ovmf)) < 0)
-		return die(EXIT_INPUT, o->ovmf, strerror(-r));
+		return complain(EXIT_INPUT, "%s: %s", o->ovmf, strerror(-r));
 	if (o->ovmf_snp && (r = map_file(o->ovmf_snp, OVMF_MAX_SIZE, &in->ovmf_snp)) < 0)
-		return die(EXIT_INPUT, o->ovmf_snp, strerror(-r));
+		return complain(EXIT_INPUT, "%s: %s", o->ovmf_snp, strerror(-r));
 	if (o->ovmf_tdx && (r = map_file(o->ovmf_tdx, OVMF_MAX_SIZE, &in->ovmf_tdx)) < 0)
-		return die(EXIT_INPUT, o->ovmf_tdx, strerror(-r));
+		return complain(EXIT_INPUT, "%s: %s", o->ovmf_tdx, strerror(-r));
 	if (o->ovmf_snp && !(in->has_kernel && in->has_initrd && in->has_cmdline))
-		return die(EXIT_INPUT, o->dir, "SNP direct boot needs the kernel, initrd and cmdline files");
+		return complain(EXIT_INPUT, "%s: SNP direct boot needs the kernel, initrd and cmdline files", o->dir);
 	return 0;
 }
 
@@ -682,13 +676,13 @@ static int check_split_artifacts(const struct opts *o, const struct inputs *in, 
 		s = u->sections[UKI_LINUX];
 		if (s->virtual_size != in->kernel.len || s->raw_size < s->virtual_size ||
 		    memcmp(u->buf + s->raw_offset, in->kernel.buf, in->kernel.len) != 0)
-			return die(EXIT_INPUT, o->kernel, "differs from the UKI's .linux section");
+			return complain(EXIT_INPUT, "%s: differs from the UKI's .linux section", o->kernel);
 	}
 	if (in->has_initrd) {
 		s = u->sections[UKI_INITRD];
 		if (!s || s->virtual_size != in->initrd.len || s->raw_size < s->virtual_size ||
 		    memcmp(u->buf + s->raw_offset, in->initrd.buf, in->initrd.len) != 0)
-			return die(EXIT_INPUT, o->initrd, "differs from the UKI's .initrd section");
+			return complain(EXIT_INPUT, "%s: differs from the UKI's .initrd section", o->initrd);
 	}
 	return 0;
 }
@@ -714,7 +708,7 @@ int cmd_image(int argc, char **argv)
 	ret = open_inputs(&o, &in, paths);
 	if (ret)
 		goto out;
-	ret = EXIT_INTERNAL;
+	ret = EXIT_SYSTEM;
 	d = calloc(1, sizeof(*d));
 	u = calloc(1, sizeof(*u));
 	if (!d || !u)
@@ -723,7 +717,7 @@ int cmd_image(int argc, char **argv)
 	ret = EXIT_INPUT;
 	r = uki_parse(in.uki.buf, in.uki.len, u);
 	if (r < 0) {
-		die(EXIT_INPUT, o.uki, r == -EOPNOTSUPP ? "UKI uses features this model does not predict "
+		complain(EXIT_INPUT, "%s: %s", o.uki, r == -EOPNOTSUPP ? "UKI uses features this model does not predict "
 			"(multi-profile, .dtbauto/.hwids/.efifw, no or non-ASCII .cmdline)" :
 			r == -ENOENT ? "no .linux section: not a UKI" : "not a valid PE/COFF UKI");
 		goto out;
@@ -733,26 +727,26 @@ int cmd_image(int argc, char **argv)
 	r = boot_gpt_event_data(in.disk.buf, in.disk.len < GPT_HEAD ? in.disk.len : GPT_HEAD,
 				in.disk.len, &gpt, &gpt_len);
 	if (r < 0) {
-		die(EXIT_INPUT, o.disk, "no valid GPT with 512-byte sectors (header/entries CRC)");
+		complain(EXIT_INPUT, "%s: no valid GPT with 512-byte sectors (header/entries CRC)", o.disk);
 		goto out;
 	}
 	if (in.has_roothash) {
 		if (read_roothash(&in.roothash, d->roothash) < 0) {
-			die(EXIT_INPUT, o.roothash, "not a lower-case hex root hash");
+			complain(EXIT_INPUT, "%s: not a lower-case hex root hash", o.roothash);
 			goto out;
 		}
 		d->has_roothash = true;
 	}
-	ret = EXIT_INTERNAL;
+	ret = EXIT_SYSTEM;
 	/* Hashing the inputs (the disk is hundreds of MiB) runs beside the boot model. */
 	ia = (struct input_job){ .d = d, .o = &o, .in = &in };
 	if ((errno = pthread_create(&inputs_thread, NULL, input_job_run, &ia)) != 0) {
-		die(EXIT_INTERNAL, "thread", strerror(errno));
+		complain(EXIT_SYSTEM, "thread: %s", strerror(errno));
 		goto out;
 	}
 	threaded = true;
 	if ((r = compute_boot(d, &o, u, gpt, gpt_len, o.ovmf_tdx != NULL)) < 0 || (r = fill_image(d, u, &in.uki)) < 0) {
-		die(EXIT_INTERNAL, o.uki, strerror(-r));
+		complain(EXIT_SYSTEM, "%s: %s", o.uki, strerror(-r));
 		goto out;
 	}
 	if (d->has_roothash) {
@@ -760,24 +754,24 @@ int cmd_image(int argc, char **argv)
 
 		snprintf(needle, sizeof(needle), "roothash=%s", d->roothash);
 		if (!strstr(d->cmdline, needle)) {
-			ret = die(EXIT_INPUT, o.roothash, "root hash is not the one in the UKI's command line");
+			ret = complain(EXIT_INPUT, "%s: root hash is not the one in the UKI's command line", o.roothash);
 			goto out;
 		}
 	}
 	if (o.ovmf_tdx && (r = compute_tdx_mrtd(d, &o, &in.ovmf_tdx)) < 0) {
-		ret = die(r == -EIO || r == -ENOMEM ? EXIT_INTERNAL : EXIT_INPUT, o.ovmf_tdx,
+		ret = complain(r == -EIO || r == -ENOMEM ? EXIT_SYSTEM : EXIT_INPUT, "%s: %s", o.ovmf_tdx,
 			  r == -ENOENT ? "no TDVF metadata: not an IntelTdx OVMF" : strerror(-r));
 		goto out;
 	}
 	if (o.ovmf_snp) {
 		snp_cmdline = cmdline_text(&in.cmdline);
 		if (!snp_cmdline) {
-			ret = die(EXIT_INPUT, o.cmdline, "contains a NUL byte");
+			ret = complain(EXIT_INPUT, "%s: contains a NUL byte", o.cmdline);
 			goto out;
 		}
 		r = compute_snp(d, &o, &in.ovmf_snp, &in.kernel, &in.initrd, snp_cmdline);
 		if (r < 0) {
-			ret = die(r == -EIO || r == -ENOMEM ? EXIT_INTERNAL : EXIT_INPUT, o.ovmf_snp,
+			ret = complain(r == -EIO || r == -ENOMEM ? EXIT_SYSTEM : EXIT_INPUT, "%s: %s", o.ovmf_snp,
 				  r == -EOPNOTSUPP ? "no SNP kernel-hashes section: not an AmdSev OVMF" :
 				  r == -EINVAL ? "unusable for SNP (unknown CPU type or bad metadata)" : strerror(-r));
 			goto out;
@@ -786,7 +780,7 @@ int cmd_image(int argc, char **argv)
 	pthread_join(inputs_thread, NULL);
 	threaded = false;
 	if (ia.r < 0) {
-		ret = die(EXIT_INTERNAL, o.dir, strerror(-ia.r));
+		ret = complain(EXIT_SYSTEM, "%s: %s", o.dir, strerror(-ia.r));
 		goto out;
 	}
 	/* The UKI file digest is its input digest. */
@@ -796,21 +790,21 @@ int cmd_image(int argc, char **argv)
 
 	mem = open_memstream(&doc, &doc_len);
 	if (!mem || refdoc_write(mem, d) < 0 || fclose(mem) != 0) {
-		ret = die(EXIT_INTERNAL, "document", "cannot format");
+		ret = complain(EXIT_SYSTEM, "document: cannot format");
 		goto out;
 	}
 	if ((r = write_output(&o, doc, doc_len)) < 0) {
-		ret = die(EXIT_INTERNAL, o.output ? o.output : "stdout", strerror(-r));
+		ret = complain(EXIT_SYSTEM, "%s: %s", o.output ? o.output : "stdout", strerror(-r));
 		goto out;
 	}
 	ret = EXIT_OK;
 	if (o.key && *o.key) {
 		if (!o.output) {
-			ret = die(EXIT_USAGE, "--key", "signing needs -o FILE (the signature goes to FILE.sig)");
+			ret = complain(EXIT_USAGE, "--key: signing needs -o FILE (the signature goes to FILE.sig)");
 			goto out;
 		}
 		if (asprintf(&sig, "%s.sig", o.output) < 0) {
-			ret = EXIT_INTERNAL;
+			ret = EXIT_SYSTEM;
 			goto out;
 		}
 		ret = sign_document_file((const uint8_t *)doc, doc_len, o.key, sig);

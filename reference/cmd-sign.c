@@ -16,15 +16,10 @@
 
 static int exit_for_key_error(const char *path, int r)
 {
-	if (r == -EOPNOTSUPP)
-		fprintf(stderr, "cvm-reference: %s: key is neither Ed25519 nor ECDSA P-384\n", path);
-	else if (r == -EINVAL)
-		fprintf(stderr, "cvm-reference: %s: not a PEM key of the expected kind\n", path);
-	else if (r == -EIO)
-		fprintf(stderr, "cvm-reference: %s: OpenSSL failure\n", path);
-	else
-		fprintf(stderr, "cvm-reference: %s: %s\n", path, strerror(-r));
-	return r == -EIO ? EXIT_INTERNAL : EXIT_INPUT;
+	return complain(r == -EIO ? EXIT_SYSTEM : EXIT_INPUT, "%s: %s", path,
+			r == -EOPNOTSUPP ? "key is neither Ed25519 nor ECDSA P-384" :
+			r == -EINVAL ? "not a PEM key of the expected kind" :
+			r == -EIO ? "OpenSSL failure" : strerror(-r));
 }
 
 int sign_document_file(const uint8_t *bytes, size_t len, const char *key, const char *sig_path)
@@ -38,16 +33,14 @@ int sign_document_file(const uint8_t *bytes, size_t len, const char *key, const 
 	r = docsig_sign(key, bytes, len, sig, &n);
 	if (r < 0)
 		return exit_for_key_error(key, r);
-	if (snprintf(tmp, sizeof(tmp), "%s.tmp", sig_path) >= (int)sizeof(tmp)) {
-		fprintf(stderr, "cvm-reference: %s: path too long\n", sig_path);
-		return EXIT_USAGE;
-	}
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp", sig_path) >= (int)sizeof(tmp))
+		return complain(EXIT_USAGE, "%s: path too long", sig_path);
 	f = fopen(tmp, "we");
 	if (!f || fwrite(sig, 1, n, f) != n || fclose(f) != 0 || rename(tmp, sig_path) < 0) {
-		fprintf(stderr, "cvm-reference: %s: %s\n", sig_path, strerror(errno));
+		r = complain(EXIT_SYSTEM, "%s: %s", sig_path, strerror(errno));
 		if (f)
 			(void)remove(tmp);
-		return EXIT_INTERNAL;
+		return r;
 	}
 	return EXIT_OK;
 }
@@ -85,10 +78,8 @@ int cmd_sign(int argc, char **argv)
 		out = sig_path;
 	}
 	r = file_read_all(argv[optind], DOC_MAX, &buf, &len);
-	if (r < 0) {
-		fprintf(stderr, "cvm-reference: %s: %s\n", argv[optind], strerror(-r));
-		return EXIT_INPUT;
-	}
+	if (r < 0)
+		return complain(EXIT_INPUT, "%s: %s", argv[optind], strerror(-r));
 	r = sign_document_file(buf, len, key, out);
 	free(buf);
 	return r;
@@ -132,18 +123,14 @@ int cmd_verify_signature(int argc, char **argv)
 			doc = sigp;
 	}
 	if (r < 0) {
-		fprintf(stderr, "cvm-reference: %s: %s\n", doc,
-			r == -EFBIG ? "too large" : strerror(-r));
 		free(buf);
-		return EXIT_INPUT;
+		return complain(EXIT_INPUT, "%s: %s", doc, r == -EFBIG ? "too large" : strerror(-r));
 	}
 	r = docsig_verify(pub, buf, len, sig, sig_len);
 	free(buf);
 	free(sig);
-	if (r == -EBADMSG) {
-		fprintf(stderr, "cvm-reference: %s: signature INVALID for %s\n", sigp, argv[optind]);
-		return EXIT_FAIL;
-	}
+	if (r == -EBADMSG)
+		return complain(EXIT_FAIL, "%s: signature INVALID for %s", sigp, argv[optind]);
 	if (r < 0)
 		return exit_for_key_error(pub, r);
 	printf("%s: signature valid (%s)\n", argv[optind], pub);

@@ -18,6 +18,7 @@
 #include "util/file.h"
 #include "util/hex.h"
 #include "util/io.h"
+#include "util/strnum.h"
 #include "boot/snp_digest.h"
 #include "boot/snp_vmsa.h"
 
@@ -65,53 +66,12 @@ static int sha256_file(const char *path, uint8_t out[32])
 	return digest_end(ctx, out);
 }
 
-/* Whole-string decimal in [1, max]. */
-static int parse_uint(const char *s, unsigned max, unsigned *ret)
-{
-	unsigned long v = 0;
-
-	if (!*s)
-		return -EINVAL;
-	for (const char *p = s; *p; p++) {
-		if (*p < '0' || *p > '9')
-			return -EINVAL;
-		v = v * 10 + (unsigned long)(*p - '0');
-		if (v > max)
-			return -ERANGE;
-	}
-	if (v == 0)
-		return -ERANGE;
-	*ret = (unsigned)v;
-	return 0;
-}
-
 /* Whole-string hex, optional 0x, at most 16 digits. */
 static int parse_hex64(const char *s, uint64_t *ret)
 {
-	uint64_t v = 0;
-	size_t n = 0;
-
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
 		s += 2;
-	for (; *s; s++, n++) {
-		int d;
-
-		if (*s >= '0' && *s <= '9')
-			d = *s - '0';
-		else if (*s >= 'a' && *s <= 'f')
-			d = *s - 'a' + 10;
-		else if (*s >= 'A' && *s <= 'F')
-			d = *s - 'A' + 10;
-		else
-			return -EINVAL;
-		if (n == 16)
-			return -ERANGE;
-		v = v << 4 | (uint64_t)d;
-	}
-	if (n == 0)
-		return -EINVAL;
-	*ret = v;
-	return 0;
+	return strlen(s) > 16 ? -ERANGE : parse_uint(s, 16, UINT64_MAX, ret);
 }
 
 /* The command line as a launcher passes it with -append "$(cat FILE)": the bytes up
@@ -151,13 +111,17 @@ static const char *fw_error(int r)
 	}
 }
 
-static int fail_input(const char *obj, const char *msg)
-{
-	fprintf(stderr, "cvm-reference snp: %s: %s\n", obj, msg);
-	return EXIT_INPUT;
-}
+struct snp_opts {
+	const char *ovmf, *ovmf_hash, *meta, *kernel, *initrd, *cmdline, *cmdline_file;
+	const char *vcpu_type, *vcpus_s;
+	uint64_t features;
+	int print_hash;
+	unsigned vcpus;                /* from vcpus_s */
+	uint8_t hash[SNP_DIGEST_LEN];  /* from ovmf_hash */
+};
 
-int cmd_snp(int argc, char **argv)
+/* Reads the command line into o. Returns 0, -1 after --help, or EXIT_USAGE. */
+static int parse_opts(int argc, char **argv, struct snp_opts *o)
 {
 	static const struct option opts[] = {
 		{ "ovmf", required_argument, NULL, 'o' },
@@ -175,151 +139,175 @@ int cmd_snp(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *ovmf = NULL, *ovmf_hash = NULL, *meta = NULL, *kernel = NULL, *initrd = NULL;
-	const char *cmdline = NULL, *cmdline_file = NULL, *vcpu_type = NULL, *vcpus_s = NULL;
-	char *cmdline_buf = NULL;
-	uint64_t features = SNP_GUEST_FEATURES_DEFAULT;
-	struct snp_firmware *fw = NULL;
-	struct snp_kernel_hashes kh;
-	uint8_t hash[SNP_DIGEST_LEN], d[SNP_DIGEST_LEN];
-	char hex[2 * SNP_DIGEST_LEN + 1];
-	uint8_t *buf = NULL;
-	size_t len = 0;
-	unsigned vcpus = 0;
-	int print_hash = 0, c, r, ret = EXIT_INPUT;
+	int c;
 
+	o->features = SNP_GUEST_FEATURES_DEFAULT;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1)
 		switch (c) {
-		case 'o': ovmf = optarg; break;
-		case 'H': ovmf_hash = optarg; break;
-		case 'M': meta = optarg; break;
-		case 'P': print_hash = 1; break;
-		case 'k': kernel = optarg; break;
-		case 'i': initrd = optarg; break;
-		case 'c': cmdline = optarg; break;
-		case 'C': cmdline_file = optarg; break;
-		case 'n': vcpus_s = optarg; break;
-		case 't': vcpu_type = optarg; break;
+		case 'o': o->ovmf = optarg; break;
+		case 'H': o->ovmf_hash = optarg; break;
+		case 'M': o->meta = optarg; break;
+		case 'P': o->print_hash = 1; break;
+		case 'k': o->kernel = optarg; break;
+		case 'i': o->initrd = optarg; break;
+		case 'c': o->cmdline = optarg; break;
+		case 'C': o->cmdline_file = optarg; break;
+		case 'n': o->vcpus_s = optarg; break;
+		case 't': o->vcpu_type = optarg; break;
 		case 'g':
-			if (parse_hex64(optarg, &features) < 0) {
-				fprintf(stderr, "cvm-reference snp: --guest-features '%s': not a 64-bit hex number\n", optarg);
-				return EXIT_USAGE;
-			}
+			if (parse_hex64(optarg, &o->features) < 0)
+				return complain(EXIT_USAGE, "--guest-features '%s': not a 64-bit hex number", optarg);
 			break;
-		case 'h': fputs(USAGE, stdout); return EXIT_OK;
+		case 'h': fputs(USAGE, stdout); return -1;
 		default: fputs(USAGE, stderr); return EXIT_USAGE;
 		}
-	if (optind != argc || (!ovmf == !ovmf_hash) || (!!ovmf_hash != !!meta) || (meta && ovmf)) {
+	if (optind != argc || (!o->ovmf == !o->ovmf_hash) || (!!o->ovmf_hash != !!o->meta) ||
+	    (o->meta && o->ovmf)) {
 		fputs(USAGE, stderr);
 		return EXIT_USAGE;
 	}
-	if (print_hash) {
-		if (!ovmf || kernel || initrd || cmdline || cmdline_file || vcpus_s || vcpu_type) {
-			fprintf(stderr, "cvm-reference snp: --print-ovmf-hash takes only --ovmf\n");
-			return EXIT_USAGE;
-		}
-	} else {
-		uint32_t sig;
+	return 0;
+}
 
-		if (!vcpus_s || !vcpu_type) {
+/* The combinations of options that make sense, and the values of --vcpus and
+ * --ovmf-hash. Returns 0 or EXIT_USAGE. */
+static int check_opts(struct snp_opts *o)
+{
+	uint64_t v;
+	uint32_t sig;
+
+	if (o->print_hash) {
+		if (!o->ovmf || o->kernel || o->initrd || o->cmdline || o->cmdline_file || o->vcpus_s ||
+		    o->vcpu_type)
+			return complain(EXIT_USAGE, "--print-ovmf-hash takes only --ovmf");
+	} else {
+		if (!o->vcpus_s || !o->vcpu_type) {
 			fputs(USAGE, stderr);
 			return EXIT_USAGE;
 		}
-		if (parse_uint(vcpus_s, SNP_MAX_VCPUS, &vcpus) < 0) {
-			fprintf(stderr, "cvm-reference snp: --vcpus '%s': not a number in 1..%u\n", vcpus_s, SNP_MAX_VCPUS);
-			return EXIT_USAGE;
-		}
-		if (snp_vcpu_signature(vcpu_type, &sig) < 0) {
-			fprintf(stderr, "cvm-reference snp: --vcpu-type '%s': unknown CPU model\n", vcpu_type);
-			return EXIT_USAGE;
-		}
+		if (parse_uint(o->vcpus_s, 10, SNP_MAX_VCPUS, &v) < 0 || v == 0)
+			return complain(EXIT_USAGE, "--vcpus '%s': not a number in 1..%u", o->vcpus_s, SNP_MAX_VCPUS);
+		o->vcpus = (unsigned)v;
+		if (snp_vcpu_signature(o->vcpu_type, &sig) < 0)
+			return complain(EXIT_USAGE, "--vcpu-type '%s': unknown CPU model", o->vcpu_type);
 	}
-	if (cmdline && cmdline_file) {
-		fprintf(stderr, "cvm-reference snp: --cmdline and --cmdline-file exclude each other\n");
-		return EXIT_USAGE;
-	}
+	if (o->cmdline && o->cmdline_file)
+		return complain(EXIT_USAGE, "--cmdline and --cmdline-file exclude each other");
 	/* Like sev-snp-measure and QEMU: -initrd/-append only make sense with -kernel. */
-	if ((initrd || cmdline || cmdline_file) && !kernel) {
-		fprintf(stderr, "cvm-reference snp: --initrd and --cmdline need --kernel\n");
-		return EXIT_USAGE;
-	}
-	if (ovmf_hash && hex_decode_exact(ovmf_hash, hash, SNP_DIGEST_LEN) < 0) {
-		fprintf(stderr, "cvm-reference snp: --ovmf-hash: not 96 hex digits\n");
-		return EXIT_USAGE;
-	}
+	if ((o->initrd || o->cmdline || o->cmdline_file) && !o->kernel)
+		return complain(EXIT_USAGE, "--initrd and --cmdline need --kernel");
+	if (o->ovmf_hash && hex_decode_exact(o->ovmf_hash, o->hash, SNP_DIGEST_LEN) < 0)
+		return complain(EXIT_USAGE, "--ovmf-hash: not 96 hex digits");
+	return 0;
+}
 
-	fw = malloc(sizeof(*fw));
-	if (!fw) {
-		fprintf(stderr, "cvm-reference snp: %s\n", strerror(ENOMEM));
-		return EXIT_INTERNAL;
-	}
-	r = file_read_all(ovmf ? ovmf : meta, OVMF_MAX_SIZE, &buf, &len);
-	if (r < 0) {
-		ret = fail_input(ovmf ? ovmf : meta, r == -EFBIG ? fw_error(r) : strerror(-r));
-		goto out;
-	}
-	r = ovmf ? snp_firmware_load(buf, len, fw) : snp_firmware_from_hash(hash, buf, len, fw);
-	if (r < 0) {
-		ret = r == -EIO ? EXIT_INTERNAL : fail_input(ovmf ? ovmf : meta, fw_error(r));
-		goto out;
-	}
-	if (print_hash) {
-		hex_encode(fw->ovmf_hash, SNP_DIGEST_LEN, hex);
-		printf("%s\n", hex);
-		ret = EXIT_OK;
-		goto out;
-	}
+/* The firmware pages: from the image (--ovmf), or the saved digest state plus the
+ * image's metadata (--ovmf-hash, --ovmf-metadata). Returns 0 or an exit code. */
+static int load_firmware(const struct snp_opts *o, struct snp_firmware *fw)
+{
+	const char *path = o->ovmf ? o->ovmf : o->meta;
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	int r;
 
-	if (kernel) {
-		r = sha256_file(kernel, kh.kernel);
-		if (r < 0) {
-			ret = fail_input(kernel, strerror(-r));
-			goto out;
-		}
-		/* No --initrd: QEMU hashes an empty initrd. */
-		r = initrd ? sha256_file(initrd, kh.initrd) : digest_buf(DIGEST_SHA256, "", 0, kh.initrd);
-		if (r < 0) {
-			ret = fail_input(initrd ? initrd : "initrd", strerror(-r));
-			goto out;
-		}
-		if (cmdline_file) {
-			r = read_cmdline_file(cmdline_file, &cmdline_buf);
-			if (r < 0) {
-				ret = fail_input(cmdline_file, r == -EBADMSG ? "data after the terminating NUL" :
-							       r == -EFBIG ? "larger than 64 KiB" : strerror(-r));
-				goto out;
-			}
-			cmdline = cmdline_buf;
-		}
-		r = snp_cmdline_hash(cmdline, kh.cmdline);
-		if (r < 0) {
-			ret = EXIT_INTERNAL;
-			goto out;
-		}
+	r = file_read_all(path, OVMF_MAX_SIZE, &buf, &len);
+	if (r < 0)
+		return complain(EXIT_INPUT, "%s: %s", path, r == -EFBIG ? fw_error(r) : strerror(-r));
+	r = o->ovmf ? snp_firmware_load(buf, len, fw) : snp_firmware_from_hash(o->hash, buf, len, fw);
+	free(buf);
+	if (r == -EIO)
+		return EXIT_SYSTEM;
+	if (r < 0)
+		return complain(EXIT_INPUT, "%s: %s", path, fw_error(r));
+	return 0;
+}
+
+/* The hashes QEMU puts into the kernel-hashes table for measured direct boot.
+ * *cmdline_buf keeps the text of --cmdline-file for the caller to free. */
+static int hash_direct_boot(const struct snp_opts *o, struct snp_kernel_hashes *kh, char **cmdline_buf)
+{
+	const char *cmdline = o->cmdline;
+	int r;
+
+	r = sha256_file(o->kernel, kh->kernel);
+	if (r < 0)
+		return complain(EXIT_INPUT, "%s: %s", o->kernel, strerror(-r));
+	/* No --initrd: QEMU hashes an empty initrd. */
+	r = o->initrd ? sha256_file(o->initrd, kh->initrd) : digest_buf(DIGEST_SHA256, "", 0, kh->initrd);
+	if (r < 0)
+		return complain(EXIT_INPUT, "%s: %s", o->initrd ? o->initrd : "initrd", strerror(-r));
+	if (o->cmdline_file) {
+		r = read_cmdline_file(o->cmdline_file, cmdline_buf);
+		if (r < 0)
+			return complain(EXIT_INPUT, "%s: %s", o->cmdline_file,
+					r == -EBADMSG ? "data after the terminating NUL" :
+					r == -EFBIG ? "larger than 64 KiB" : strerror(-r));
+		cmdline = *cmdline_buf;
 	}
-	r = snp_finish(fw, kernel ? &kh : NULL, vcpus, vcpu_type, features, d);
-	if (r == -EOPNOTSUPP && kernel) {
-		ret = fail_input(ovmf ? ovmf : meta,
-				 "no SNP kernel-hashes section: measured direct boot needs the AmdSev OVMF build (OVMF.amdsev.fd)");
-		goto out;
-	} else if (r == -EOPNOTSUPP || r == -EBADMSG) {
-		ret = fail_input(ovmf ? ovmf : meta, "SEV metadata QEMU would refuse (unknown section type or hash table outside its section)");
-		goto out;
-	} else if (r == -EINVAL) {
-		ret = fail_input(ovmf ? ovmf : meta, "no SEV-ES reset block: QEMU cannot start more than one vCPU");
-		goto out;
-	} else if (r < 0) {
-		fprintf(stderr, "cvm-reference snp: %s\n", strerror(-r));
-		ret = EXIT_INTERNAL;
-		goto out;
-	}
+	return snp_cmdline_hash(cmdline, kh->cmdline) < 0 ? EXIT_SYSTEM : 0;
+}
+
+/* Exit code and message for a failed snp_finish(). */
+static int finish_error(const struct snp_opts *o, int r)
+{
+	const char *fw = o->ovmf ? o->ovmf : o->meta;
+
+	if (r == -EOPNOTSUPP && o->kernel)
+		return complain(EXIT_INPUT, "%s: %s", fw,
+				"no SNP kernel-hashes section: measured direct boot needs the AmdSev OVMF build (OVMF.amdsev.fd)");
+	if (r == -EOPNOTSUPP || r == -EBADMSG)
+		return complain(EXIT_INPUT, "%s: %s", fw,
+				"SEV metadata QEMU would refuse (unknown section type or hash table outside its section)");
+	if (r == -EINVAL)
+		return complain(EXIT_INPUT, "%s: %s", fw, "no SEV-ES reset block: QEMU cannot start more than one vCPU");
+	return complain(EXIT_SYSTEM, "%s", strerror(-r));
+}
+
+static void print_digest(const uint8_t d[SNP_DIGEST_LEN])
+{
+	char hex[2 * SNP_DIGEST_LEN + 1];
+
 	hex_encode(d, SNP_DIGEST_LEN, hex);
 	printf("%s\n", hex);
-	ret = EXIT_OK;
+}
+
+int cmd_snp(int argc, char **argv)
+{
+	struct snp_opts o = { 0 };
+	struct snp_firmware *fw = NULL;
+	struct snp_kernel_hashes kh;
+	uint8_t d[SNP_DIGEST_LEN];
+	char *cmdline_buf = NULL;
+	int r, ret;
+
+	set_program_name("cvm-reference snp");
+	ret = parse_opts(argc, argv, &o);
+	if (ret)
+		return ret < 0 ? EXIT_OK : ret;
+	ret = check_opts(&o);
+	if (ret)
+		return ret;
+	fw = malloc(sizeof(*fw));
+	if (!fw)
+		return complain(EXIT_SYSTEM, "%s", strerror(ENOMEM));
+	ret = load_firmware(&o, fw);
+	if (ret)
+		goto out;
+	if (o.print_hash) {
+		print_digest(fw->ovmf_hash);
+		goto out;
+	}
+	if (o.kernel && (ret = hash_direct_boot(&o, &kh, &cmdline_buf)))
+		goto out;
+	r = snp_finish(fw, o.kernel ? &kh : NULL, o.vcpus, o.vcpu_type, o.features, d);
+	if (r < 0) {
+		ret = finish_error(&o, r);
+		goto out;
+	}
+	print_digest(d);
 out:
 	free(cmdline_buf);
-	free(buf);
 	free(fw);
 	return ret;
 }

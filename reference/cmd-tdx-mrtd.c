@@ -43,15 +43,14 @@ int cmd_tdx_mrtd(int argc, char **argv)
 	size_t len = 0;
 	int c, r;
 
+	set_program_name("cvm-reference tdx-mrtd");
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1)
 		switch (c) {
 		case 'o': ovmf = optarg; break;
 		case 'p':
-			if (tdx_mrtd_order_from_name(optarg, &order) < 0) {
-				fprintf(stderr, "cvm-reference tdx-mrtd: --page-order '%s': use per-page or two-pass\n", optarg);
-				return EXIT_USAGE;
-			}
+			if (tdx_mrtd_order_from_name(optarg, &order) < 0)
+				return complain(EXIT_USAGE, "--page-order '%s': use per-page or two-pass", optarg);
 			break;
 		case 'h': fputs(USAGE, stdout); return EXIT_OK;
 		default: fputs(USAGE, stderr); return EXIT_USAGE;
@@ -62,17 +61,12 @@ int cmd_tdx_mrtd(int argc, char **argv)
 	}
 
 	r = file_read_all(ovmf, OVMF_MAX_SIZE, &buf, &len);
-	if (r < 0) {
-		fprintf(stderr, "cvm-reference tdx-mrtd: %s: %s\n", ovmf,
-			r == -EFBIG ? fw_error(r) : strerror(-r));
-		return EXIT_INPUT;
-	}
+	if (r < 0)
+		return complain(EXIT_INPUT, "%s: %s", ovmf, r == -EFBIG ? fw_error(r) : strerror(-r));
 	r = tdx_mrtd(buf, len, order, mrtd);
 	free(buf);
-	if (r < 0) {
-		fprintf(stderr, "cvm-reference tdx-mrtd: %s: %s\n", ovmf, fw_error(r));
-		return r == -EIO ? EXIT_INTERNAL : EXIT_INPUT;
-	}
+	if (r < 0)
+		return complain(r == -EIO ? EXIT_SYSTEM : EXIT_INPUT, "%s: %s", ovmf, fw_error(r));
 	hex_encode(mrtd, TDX_MRTD_LEN, hex);
 	printf("%s\n", hex);
 	return EXIT_OK;

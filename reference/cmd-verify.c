@@ -704,7 +704,7 @@ int cmd_verify(int argc, char **argv)
 	ref = malloc(sizeof(*ref));
 	log = malloc(sizeof(*log));
 	if (!ref || !log) {
-		ret = EXIT_INTERNAL;
+		ret = EXIT_SYSTEM;
 		goto out;
 	}
 	if (load_reference(&a, ref, &ref_sig_rc) < 0 || load_evidence(a.ev_path, &ev) < 0 ||

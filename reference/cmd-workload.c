@@ -69,26 +69,20 @@ int cmd_workload(int argc, char **argv)
 	if (disk) {
 		/* M exactly as measure-agent reads it: GPT with CRCs, type and name, record. */
 		r = wldisk_read_manifest_path(disk, &buf, &len);
-		if (r < 0) {
-			fprintf(stderr, "cvm-reference: %s: %s\n", disk, disk_error(r));
-			return EXIT_INPUT;
-		}
+		if (r < 0)
+			return complain(EXIT_INPUT, "%s: %s", disk, disk_error(r));
 		manifest = disk;
 	} else {
 		r = file_read_all(manifest, MANIFEST_MAX_SIZE, &buf, &len);
-		if (r < 0) {
-			fprintf(stderr, "cvm-reference: %s: %s\n", manifest,
-				r == -EFBIG ? "manifest larger than 64 KiB" : strerror(-r));
-			return EXIT_INPUT;
-		}
+		if (r < 0)
+			return complain(EXIT_INPUT, "%s: %s", manifest,
+					r == -EFBIG ? "manifest larger than 64 KiB" : strerror(-r));
 	}
 	r = workload_identity(buf, len, &id);
 	free(buf);
-	if (r < 0) {
-		fprintf(stderr, "cvm-reference: %s: %s\n", manifest,
-			r == -EINVAL ? "empty manifest" : strerror(-r));
-		return r == -EINVAL ? EXIT_INPUT : EXIT_INTERNAL;
-	}
+	if (r < 0)
+		return complain(r == -EINVAL ? EXIT_INPUT : EXIT_SYSTEM, "%s: %s", manifest,
+				r == -EINVAL ? "empty manifest" : strerror(-r));
 
 	if (json)
 		printf("{\n");

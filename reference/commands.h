@@ -1,16 +1,11 @@
 /* The subcommands of cvm-reference. To add one: write reference/cmd-NAME.c with
  * `int cmd_NAME(int argc, char **argv)` (argv[0] is the subcommand name), declare it
- * below and add a line to COMMAND_LIST.
- *
- * Exit codes shared by every subcommand: */
+ * below and add a line to COMMAND_LIST. A subcommand returns one of the exit codes
+ * of util/exit.h (EXIT_FAIL only where it verifies something). */
 #ifndef CVM_REFERENCE_COMMANDS_H
 #define CVM_REFERENCE_COMMANDS_H
 
-#define EXIT_OK 0
-#define EXIT_FAIL 1     /* verification failed: a check did not hold */
-#define EXIT_USAGE 2    /* bad arguments */
-#define EXIT_INPUT 3    /* unreadable or malformed input file */
-#define EXIT_INTERNAL 4 /* OpenSSL or system failure */
+#include "util/exit.h"
 
 struct command {
 	const char *name;

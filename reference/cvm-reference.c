@@ -14,11 +14,12 @@ static int usage(FILE *f)
 	fprintf(f, "usage: cvm-reference COMMAND [ARGS…]\n\ncommands:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-20s %s\n", commands[i].name, commands[i].summary);
-	return f == stdout ? 0 : EXIT_USAGE;
+	return f == stdout ? EXIT_OK : EXIT_USAGE;
 }
 
 int main(int argc, char **argv)
 {
+	set_program_name("cvm-reference");
 	if (argc < 2)
 		return usage(stderr);
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0)
@@ -26,6 +27,6 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
 			return commands[i].run(argc - 1, argv + 1);
-	fprintf(stderr, "cvm-reference: unknown command '%s'\n", argv[1]);
+	complain(EXIT_USAGE, "unknown command '%s'", argv[1]);
 	return usage(stderr);
 }

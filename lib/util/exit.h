@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* The exit codes of every cvmforge command-line tool (README "Exit codes"). A script
- * can tell "the evidence did not verify" from "I called it wrong" from "the machine
+/* The exit codes of every cvmforge command-line tool (README "Exit codes"), and the
+ * one way a tool reports an error: "<program>: <message>" on stderr. A script can
+ * tell "the evidence did not verify" from "I called it wrong" from "the machine
  * failed", whichever tool it runs. */
 #ifndef CVM_EXIT_H
 #define CVM_EXIT_H
@@ -12,5 +13,17 @@ enum {
 	EXIT_INPUT = 3,  /* an input file is unreadable, malformed or out of bounds */
 	EXIT_SYSTEM = 4, /* the system failed: out of memory, I/O, OpenSSL, a device or a child */
 };
+
+/* The name that starts every message ("cvm-mkinitrd", "cvm-reference snp"); main
+ * sets it first. Until then messages start with the name the program was run as. */
+void set_program_name(const char *name);
+
+/* Prints "<program>: <message>\n" on stderr and exits with code. Cleanup that must
+ * happen on every exit (temporary files) belongs in an atexit() handler. */
+_Noreturn void die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Prints the same line and returns code: for a function that hands its exit code back
+ * to a caller that still has to clean up. */
+int complain(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif
