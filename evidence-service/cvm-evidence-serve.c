@@ -18,14 +18,15 @@
  * The program validates and then *becomes* measure-agent (execv, no shell), so the
  * document on the wire is exactly the agent's, byte for byte.
  *
- * Exit codes: 2 bad request, 1 system-call failure (exec or read); otherwise the
- * agent's. */
+ * Exit codes (util/exit.h): 3 bad or incomplete request, 4 system-call failure (exec
+ * or read); otherwise the agent's. */
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "util/exit.h"
 #include "util/io.h"
 
 #ifndef MEASURE_AGENT
@@ -39,7 +40,7 @@ static int reply_error(const char *msg)
 {
 	dprintf(STDOUT_FILENO, "cvm-evidence: error: %s\n", msg);
 	fprintf(stderr, "cvm-evidence-serve: refused request: %s\n", msg);
-	return 2;
+	return EXIT_INPUT;
 }
 
 /* Read one request line from fd into buf (NUL-terminated, without "\r\n"). Returns
@@ -102,10 +103,10 @@ int main(void)
 	if (n == -EMSGSIZE)
 		return reply_error("request longer than 128 hex digits");
 	if (n == -ENODATA)
-		return 2; /* the client went away: nobody to answer */
+		return EXIT_INPUT; /* the client went away: nobody to answer */
 	if (n < 0) {
 		fprintf(stderr, "cvm-evidence-serve: reading the request: %s\n", strerror(-n));
-		return 1;
+		return EXIT_SYSTEM;
 	}
 	if (!nonce_valid(req, (size_t)n))
 		return reply_error("expected a nonce of 2..128 hex digits (1..64 bytes) and a newline");
@@ -117,5 +118,5 @@ int main(void)
 	execv(MEASURE_AGENT, argv);
 	fprintf(stderr, "cvm-evidence-serve: exec %s: %s\n", MEASURE_AGENT, strerror(errno));
 	dprintf(STDOUT_FILENO, "cvm-evidence: error: evidence service unavailable\n");
-	return 1;
+	return EXIT_SYSTEM;
 }

@@ -2,7 +2,7 @@
 # cvm-evidence-serve's request handling on the host (seconds; the real service is
 # exercised in the VM by 10-loop.sh): the program is built with /bin/echo in place of
 # measure-agent, so a valid request shows the exact argv it would exec, and every
-# malformed request must get the error line and exit 2 without exec.
+# malformed request must get the error line and exit 3 (EXIT_INPUT) without exec.
 source "$(dirname "$0")/lib.sh"
 cc -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -Ilib '-DMEASURE_AGENT="/bin/echo"' \
 	-o "$WORK/serve" evidence-service/cvm-evidence-serve.c lib/util/io.c
@@ -21,18 +21,18 @@ ok "valid requests exec 'measure-agent evidence --nonce HEX' with the nonce unch
 
 for req in "\n" "a\n" "abc\n" "zz\n" "ab cd\n" "--help\n" "ab\0cd\n" "${good}00\n" "$(printf 'a%.0s' {1..400})\n"; do
 	run "$req"
-	[[ $rc == 2 && $out == "cvm-evidence: error: "* ]] || fail "request '${req:0:40}': exit $rc, '$out'"
+	[[ $rc == 3 && $out == "cvm-evidence: error: "* ]] || fail "request '${req:0:40}': exit $rc, '$out'"
 done
 ok "malformed requests (empty, odd, non-hex, option-like, NUL, 130 and 400 digits) refused with an error line"
 
 run "abcd" # no newline before EOF: nobody to answer
-[[ $rc == 2 && -z $out ]] || fail "request without newline: exit $rc, '$out'"
+[[ $rc == 3 && -z $out ]] || fail "request without newline: exit $rc, '$out'"
 start=$SECONDS
 rc=0
 mkfifo "$WORK/fifo"
 exec {hold}<>"$WORK/fifo" # a writer that never writes: the client stays connected, silent
 out=$("$WORK/serve" <"$WORK/fifo" 2>/dev/null) || rc=$?
 exec {hold}>&-
-[[ $rc == 2 && $out == "cvm-evidence: error: no request within 10 s" && $((SECONDS - start)) -lt 12 ]] ||
+[[ $rc == 3 && $out == "cvm-evidence: error: no request within 10 s" && $((SECONDS - start)) -lt 12 ]] ||
 	fail "silent client: exit $rc, '$out' after $((SECONDS - start)) s"
 ok "a client that closes early gets nothing; a silent one is dropped after 10 s"
