@@ -117,7 +117,14 @@ static uint32_t parse_epoch(const char *s)
 	return (uint32_t)v;
 }
 
-int main(int argc, char **argv)
+struct args {
+	const char *mdir, *list, *init, *out;
+	const char *kver; /* the last component of mdir */
+	uint32_t epoch;
+	bool print_order;
+};
+
+static void parse_args(int argc, char **argv, struct args *a)
 {
 	static const struct option opts[] = {
 		{ "modules-dir", required_argument, NULL, 'm' },
@@ -129,128 +136,182 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	const char *mdir = NULL, *list = NULL, *init = NULL, *out = NULL, *epoch_s = NULL;
-	bool print_order = false;
-	struct moddep db = { .n_mods = 0 };
-	struct wanted w = { .n = 0 };
-	struct cpio_entry *ents;
-	size_t n_ents = 0, order[256], n_order, len, order_len = 0;
-	char *kver, *order_text, *tmp;
-	uint8_t *buf;
-	uint32_t epoch;
-	FILE *f;
-	int c, r;
+	const char *epoch_s = NULL;
+	int c;
 
-	set_program_name(prog);
 	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'm': mdir = optarg; break;
-		case 'l': list = optarg; break;
-		case 'i': init = optarg; break;
+		case 'm': a->mdir = optarg; break;
+		case 'l': a->list = optarg; break;
+		case 'i': a->init = optarg; break;
 		case 'e': epoch_s = optarg; break;
-		case 'o': out = optarg; break;
-		case 'p': print_order = true; break;
-		case 'h': usage(stdout); return EXIT_OK;
-		default: usage(stderr); return EXIT_USAGE;
+		case 'o': a->out = optarg; break;
+		case 'p': a->print_order = true; break;
+		case 'h': usage(stdout); exit(EXIT_OK);
+		default: usage(stderr); exit(EXIT_USAGE);
 		}
 	}
-	if (optind != argc || !mdir || !list || !init || !out || !epoch_s) {
+	if (optind != argc || !a->mdir || !a->list || !a->init || !a->out || !epoch_s) {
 		usage(stderr);
-		return EXIT_USAGE;
+		exit(EXIT_USAGE);
 	}
-	epoch = parse_epoch(epoch_s);
-	kver = strrchr(mdir, '/') ? strrchr(mdir, '/') + 1 : (char *)mdir;
-	if (!*kver || strchr(kver, ' ') || strlen(kver) > 64)
-		die(EXIT_USAGE, "--modules-dir %s: must end in the kernel version", mdir);
+	a->epoch = parse_epoch(epoch_s);
+	a->kver = strrchr(a->mdir, '/') ? strrchr(a->mdir, '/') + 1 : a->mdir;
+	if (!*a->kver || strchr(a->kver, ' ') || strlen(a->kver) > 64)
+		die(EXIT_USAGE, "--modules-dir %s: must end in the kernel version", a->mdir);
+}
 
-	/* Dependencies, soft dependencies, built-ins: all as depmod wrote them. */
+/* Dependencies, soft dependencies, built-ins: all as depmod wrote them. */
+static void load_moddep(const char *mdir, struct moddep *db)
+{
+	uint8_t *buf;
+	size_t len;
+	int r;
+
 	buf = read_file(path_join(mdir, "modules.dep"), MODDEP_TEXT_MAX, &len, false);
-	if ((r = moddep_load(&db, (char *)buf, len)) < 0)
+	if ((r = moddep_load(db, (char *)buf, len)) < 0)
 		die(EXIT_INPUT, "%s/modules.dep: malformed (%s%s%s)", mdir, strerror(-r),
-		    db.bad[0] ? ", module " : "", db.bad);
+		    db->bad[0] ? ", module " : "", db->bad);
 	free(buf);
 	buf = read_file(path_join(mdir, "modules.softdep"), MODDEP_TEXT_MAX, &len, true);
-	if (buf && (r = moddep_load_softdep(&db, (char *)buf, len)) < 0)
+	if (buf && (r = moddep_load_softdep(db, (char *)buf, len)) < 0)
 		die(EXIT_INPUT, "%s/modules.softdep: malformed (%s)", mdir, strerror(-r));
 	free(buf);
 	buf = read_file(path_join(mdir, "modules.builtin"), MODDEP_TEXT_MAX, &len, true);
-	if (buf && (r = moddep_load_builtin(&db, (char *)buf, len)) < 0)
+	if (buf && (r = moddep_load_builtin(db, (char *)buf, len)) < 0)
 		die(EXIT_INPUT, "%s/modules.builtin: malformed (%s)", mdir, strerror(-r));
 	free(buf);
+}
 
-	buf = read_file(list, LIST_MAX, &len, false);
-	parse_list((char *)buf, list, &w);
-	r = moddep_order(&db, (const char *const *)w.names, w.n, order, 256, &n_order);
+/* The modules the list wants and everything they depend on, each after what it
+ * needs. Returns how many indexes into db->mods it wrote to order. */
+static size_t order_modules(struct moddep *db, const char *list, struct wanted *w, size_t *order,
+			    size_t max)
+{
+	size_t len, n_order;
+	uint8_t *buf = read_file(list, LIST_MAX, &len, false);
+	int r;
+
+	parse_list((char *)buf, list, w); /* w points into buf from now on */
+	r = moddep_order(db, (const char *const *)w->names, w->n, order, max, &n_order);
 	if (r == -ENOENT)
-		die(EXIT_INPUT, "%s: module %s: not in modules.dep or modules.builtin", list, db.bad);
+		die(EXIT_INPUT, "%s: module %s: not in modules.dep or modules.builtin", list, db->bad);
 	if (r < 0)
-		die(EXIT_INPUT, "%s: cannot order modules (%s at %s)", list, strerror(-r), db.bad);
+		die(EXIT_INPUT, "%s: cannot order modules (%s at %s)", list, strerror(-r), db->bad);
+	return n_order;
+}
 
-	/* Entries: fixed directories, /dev/console (the kernel opens it for init's
-	 * stdio before /init runs: init/main.c console_on_rootfs), /init, the modules
-	 * and the order file. */
-	ents = calloc(n_order * 8 + 32, sizeof(*ents));
-	order_text = malloc(n_order * (PATH_MAX + 16) + 1);
-	if (!ents || !order_text)
-		die(EXIT_SYSTEM, "out of memory");
+/* The archive's entries; ents has room for every entry main can add. */
+struct archive {
+	struct cpio_entry *ents;
+	size_t n;
+	uint32_t epoch;
+};
+
+static void add_dir(struct archive *a, const char *name)
+{
+	a->ents[a->n++] = (struct cpio_entry){ .name = name, .mode = S_IFDIR | 0755, .mtime = a->epoch };
+}
+
+/* A file copied from the host, its mtime clamped to the epoch. */
+static void add_file(struct archive *a, const char *name, const char *src, uint32_t perm, size_t max)
+{
+	size_t len;
+	uint8_t *buf = read_file(src, max, &len, false);
+
+	a->ents[a->n++] = (struct cpio_entry){ .name = name, .mode = S_IFREG | perm,
+					       .mtime = clamp_mtime(src, a->epoch), .data = buf,
+					       .size = len };
+}
+
+/* Fixed directories, /dev/console (the kernel opens it for init's stdio before /init
+ * runs: init/main.c console_on_rootfs) and /init. */
+static void add_base(struct archive *a, const char *init)
+{
 	static const char *const dirs[] = { "dev", "etc", "etc/cvm-init", "lib", "lib/modules",
 					    "proc", "run", "sys", "sysroot" };
+
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(*dirs); i++)
-		ents[n_ents++] = (struct cpio_entry){ .name = dirs[i], .mode = S_IFDIR | 0755,
-						      .mtime = epoch };
-	ents[n_ents++] = (struct cpio_entry){ .name = "dev/console", .mode = S_IFCHR | 0600,
-					      .rdev_major = 5, .rdev_minor = 1, .mtime = epoch };
-	buf = read_file(init, INIT_MAX, &len, false);
-	ents[n_ents++] = (struct cpio_entry){ .name = "init", .mode = S_IFREG | 0755,
-					      .mtime = clamp_mtime(init, epoch), .data = buf,
-					      .size = len };
+		add_dir(a, dirs[i]);
+	a->ents[a->n++] = (struct cpio_entry){ .name = "dev/console", .mode = S_IFCHR | 0600,
+					       .rdev_major = 5, .rdev_minor = 1, .mtime = a->epoch };
+	add_file(a, "init", init, 0755, INIT_MAX);
+}
 
-	char *kdir = path_join("lib/modules", kver);
-	ents[n_ents++] = (struct cpio_entry){ .name = kdir, .mode = S_IFDIR | 0755, .mtime = epoch };
+/* The directories between kdir (kdir_len bytes of path) and a module, each once. */
+static void add_parent_dirs(struct archive *a, const char *path, size_t kdir_len)
+{
+	for (size_t i = kdir_len + 1; path[i]; i++) {
+		char *d;
+		bool have = false;
+
+		if (path[i] != '/')
+			continue;
+		d = strndup(path, i);
+		if (!d)
+			die(EXIT_SYSTEM, "out of memory");
+		for (size_t e = 0; e < a->n; e++)
+			have |= strcmp(a->ents[e].name, d) == 0;
+		if (have)
+			free(d);
+		else
+			add_dir(a, d);
+	}
+}
+
+static bool is_optional(const struct wanted *w, const char *name)
+{
+	char norm[MODDEP_NAME_MAX];
+	bool optional = false;
+
+	for (size_t i = 0; i < w->n; i++)
+		if (moddep_normalize(w->names[i], norm) == 0 && strcmp(norm, name) == 0)
+			optional = w->optional[i];
+	return optional;
+}
+
+/* The modules in load order under lib/modules/KVER, and the order file cvm-init
+ * loads them by. */
+static void add_modules(struct archive *a, const struct args *args, const struct moddep *db,
+			const struct wanted *w, const size_t *order, size_t n_order)
+{
+	char *kdir = path_join("lib/modules", args->kver);
+	char *order_text = malloc(n_order * (PATH_MAX + 16) + 1);
+	size_t order_len = 0;
+
+	if (!order_text)
+		die(EXIT_SYSTEM, "out of memory");
+	add_dir(a, kdir);
 	for (size_t k = 0; k < n_order; k++) {
-		const struct moddep_mod *m = &db.mods[order[k]];
-		char *src = path_join(mdir, m->path), *dst = path_join(kdir, m->path);
-		bool optional = false;
-		char norm[MODDEP_NAME_MAX];
+		const struct moddep_mod *m = &db->mods[order[k]];
+		char *dst = path_join(kdir, m->path);
+		bool optional = is_optional(w, m->name);
 
-		/* Parent directories of the module inside the archive. */
-		for (char *s = strchr(dst + strlen(kdir) + 1, '/'); s; s = strchr(s + 1, '/')) {
-			char *d = strndup(dst, (size_t)(s - dst));
-			bool have = false;
-
-			if (!d)
-				die(EXIT_SYSTEM, "out of memory");
-			for (size_t e = 0; e < n_ents; e++)
-				have |= strcmp(ents[e].name, d) == 0;
-			if (have)
-				free(d);
-			else
-				ents[n_ents++] = (struct cpio_entry){ .name = d, .mode = S_IFDIR | 0755,
-								      .mtime = epoch };
-		}
-		for (size_t i = 0; i < w.n; i++)
-			if (moddep_normalize(w.names[i], norm) == 0 && strcmp(norm, m->name) == 0)
-				optional = w.optional[i];
-		buf = read_file(src, MODULE_MAX, &len, false);
-		ents[n_ents++] = (struct cpio_entry){ .name = dst, .mode = S_IFREG | 0644,
-						      .mtime = clamp_mtime(src, epoch),
-						      .data = buf, .size = len };
+		add_parent_dirs(a, dst, strlen(kdir));
+		add_file(a, dst, path_join(args->mdir, m->path), 0644, MODULE_MAX);
 		order_len += (size_t)sprintf(order_text + order_len, "%s /%s\n",
 					     optional ? "optional" : "required", dst);
-		if (print_order)
+		if (args->print_order)
 			printf("%s%s\n", m->name, optional ? " (optional)" : "");
 	}
-	ents[n_ents++] = (struct cpio_entry){ .name = ORDER_FILE, .mode = S_IFREG | 0644,
-					      .mtime = epoch, .data = (uint8_t *)order_text,
-					      .size = order_len };
+	a->ents[a->n++] = (struct cpio_entry){ .name = ORDER_FILE, .mode = S_IFREG | 0644,
+					       .mtime = a->epoch, .data = (uint8_t *)order_text,
+					       .size = order_len };
+}
 
-	/* Write next to the target and rename, so a failed run leaves no half archive. */
+/* Written next to the target and renamed, so a failed run leaves no half archive. */
+static void write_archive(const char *out, struct archive *a)
+{
+	char *tmp;
+	FILE *f;
+	int r;
+
 	if (asprintf(&tmp, "%s.tmp", out) < 0)
 		die(EXIT_SYSTEM, "out of memory");
 	f = fopen(tmp, "we");
 	if (!f)
 		die(EXIT_SYSTEM, "%s: %s", tmp, strerror(errno));
-	r = cpio_write(f, ents, n_ents);
+	r = cpio_write(f, a->ents, a->n);
 	if (r < 0) {
 		unlink(tmp);
 		die(r == -EIO ? EXIT_SYSTEM : EXIT_INPUT, "%s: cannot write archive: %s", tmp,
@@ -262,5 +323,28 @@ int main(int argc, char **argv)
 	}
 	if (rename(tmp, out) < 0)
 		die(EXIT_SYSTEM, "%s: %s", out, strerror(errno));
+}
+
+int main(int argc, char **argv)
+{
+	struct args args = { 0 };
+	struct moddep db = { .n_mods = 0 };
+	struct wanted w = { .n = 0 };
+	struct archive a = { .n = 0 };
+	size_t order[256], n_order;
+
+	set_program_name(prog);
+	parse_args(argc, argv, &args);
+	load_moddep(args.mdir, &db);
+	n_order = order_modules(&db, args.list, &w, order, sizeof(order) / sizeof(*order));
+
+	/* Per module: itself and at most a few parent directories; plus the fixed ones. */
+	a.ents = calloc(n_order * 8 + 32, sizeof(*a.ents));
+	if (!a.ents)
+		die(EXIT_SYSTEM, "out of memory");
+	a.epoch = args.epoch;
+	add_base(&a, args.init);
+	add_modules(&a, &args, &db, &w, order, n_order);
+	write_archive(args.out, &a);
 	return EXIT_OK;
 }
