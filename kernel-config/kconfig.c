@@ -341,118 +341,123 @@ static bool req_exists(const struct kc_reqs *r, size_t upto, const char *name)
 	return false;
 }
 
+/* A fragment being parsed: requirements are added at r->v[n]; pending is the one
+ * whose reason line was read and whose option line must come next. */
+struct fragment {
+	struct kc_reqs *r;
+	size_t n;
+	struct kc_req *pending;
+	const char *origin;
+};
+
+/* "# [policy] reason": starts a requirement. */
+static int reason_line(struct fragment *f, const char *s, size_t ln, unsigned lineno,
+		       struct kc_error *err)
+{
+	if (f->pending)
+		return fail(err, lineno, "two reasons in a row (one option per reason)", -EINVAL);
+	if (f->n == KC_MAX_REQS)
+		return fail(err, lineno, "too many requirements", -E2BIG);
+	for (size_t i = 0; i < ln; i++)
+		if (s[i] == '\0' || s[i] == '\r' || s[i] == '\t')
+			return fail(err, lineno, "NUL, CR or TAB in line", -EINVAL);
+	f->pending = &f->r->v[f->n];
+	memset(f->pending, 0, sizeof(*f->pending));
+	return parse_policy(s, ln, lineno, f->pending, err);
+}
+
+/* "## commentary": only between requirements. */
+static int commentary_line(const struct fragment *f, const char *s, size_t ln, unsigned lineno,
+			   struct kc_error *err)
+{
+	if (f->pending)
+		return fail(err, lineno, "reason not followed by its option", -EINVAL);
+	if (ln > 2 && s[2] != ' ')
+		return fail(err, lineno, "commentary lines start with \"## \"", -EINVAL);
+	return 0;
+}
+
+/* Any other line: the option that completes the pending requirement, or a blank line
+ * between requirements. */
+static int option_line(struct fragment *f, const char *s, size_t ln, unsigned lineno,
+		       struct kc_error *err)
+{
+	struct kc_req *q = f->pending;
+	struct parsed_line p;
+	int rc = parse_line(s, ln, lineno, &p, err);
+
+	if (rc < 0)
+		return rc;
+	if (!p.is_option) {
+		/* Blank lines are fine between entries; any other comment would be a
+		 * reason the checker cannot attach to an option. */
+		if (ln != 0 || q)
+			return fail(err, lineno, ln ? "comment is neither \"## ...\" nor \"# [policy] reason\""
+						  : "reason not followed by its option", -EINVAL);
+		return 0;
+	}
+	if (!q)
+		return fail(err, lineno, "option without a \"# [policy] reason\" line above it", -EINVAL);
+	if (p.kind == KC_MOD)
+		return fail(err, lineno, "require =y with the m tag, not =m", -EINVAL);
+	if (p.kind != KC_UNSET && p.kind != KC_YES && q->module_ok)
+		return fail(err, lineno, "the m tag applies only to =y", -EINVAL);
+	if (p.kind == KC_UNSET && q->module_ok)
+		return fail(err, lineno, "the m tag makes no sense for \"is not set\"", -EINVAL);
+	memcpy(q->name, p.name, p.name_len);
+	q->name[p.name_len] = '\0';
+	if (req_exists(f->r, f->n, q->name))
+		return fail(err, lineno, "symbol already required (here or in an earlier fragment)", -EEXIST);
+	q->kind = p.kind;
+	if (p.value_len) {
+		memcpy(q->value, p.value, p.value_len);
+		q->value[p.value_len] = '\0';
+	}
+	/* Keep the tail of a long path: the fragment's file name is what matters. */
+	{
+		size_t ol = strlen(f->origin);
+		const char *o = ol > KC_ORIGIN_MAX ? f->origin + ol - KC_ORIGIN_MAX : f->origin;
+
+		memcpy(q->origin, o, strlen(o) + 1);
+	}
+	q->line = lineno;
+	f->pending = NULL;
+	f->n++;
+	return 0;
+}
+
 int kc_reqs_parse(struct kc_reqs *r, const char *buf, size_t len, const char *origin,
 		  struct kc_error *err)
 {
-	size_t n0 = r->n, n = r->n, pos = 0;
-	struct kc_req *pending = NULL;
+	struct fragment f = { .r = r, .n = r->n, .origin = origin };
+	size_t n0 = r->n, pos = 0;
 	unsigned lineno = 0;
 	int rc = 0;
 
 	if (!buf || len > KC_MAX_FRAGMENT_BYTES)
 		return fail(err, 0, "fragment larger than its size cap", -EFBIG);
-	while (pos < len) {
-		struct parsed_line p;
-		const char *s;
+	while (rc >= 0 && pos < len) {
+		const char *s = buf + pos;
 		size_t ln;
 
 		lineno++;
-		s = buf + pos;
 		pos = next_line(buf, len, pos, &ln);
-		if (ln >= 3 && memcmp(s, "# [", 3) == 0) {
-			if (pending) {
-				rc = fail(err, lineno, "two reasons in a row (one option per reason)", -EINVAL);
-				goto out;
-			}
-			if (n == KC_MAX_REQS) {
-				rc = fail(err, lineno, "too many requirements", -E2BIG);
-				goto out;
-			}
-			for (size_t i = 0; i < ln; i++)
-				if (s[i] == '\0' || s[i] == '\r' || s[i] == '\t') {
-					rc = fail(err, lineno, "NUL, CR or TAB in line", -EINVAL);
-					goto out;
-				}
-			pending = &r->v[n];
-			memset(pending, 0, sizeof(*pending));
-			rc = parse_policy(s, ln, lineno, pending, err);
-			if (rc < 0)
-				goto out;
-			continue;
-		}
-		if (ln >= 2 && s[0] == '#' && s[1] == '#') {
-			if (pending) {
-				rc = fail(err, lineno, "reason not followed by its option", -EINVAL);
-				goto out;
-			}
-			if (ln > 2 && s[2] != ' ') {
-				rc = fail(err, lineno, "commentary lines start with \"## \"", -EINVAL);
-				goto out;
-			}
-			continue;
-		}
-		rc = parse_line(s, ln, lineno, &p, err);
-		if (rc < 0)
-			goto out;
-		if (!p.is_option) {
-			/* Blank lines are fine between entries; any other comment would be a
-			 * reason the checker cannot attach to an option. */
-			if (ln != 0 || pending) {
-				rc = fail(err, lineno, ln ? "comment is neither \"## ...\" nor \"# [policy] reason\""
-							  : "reason not followed by its option", -EINVAL);
-				goto out;
-			}
-			continue;
-		}
-		if (!pending) {
-			rc = fail(err, lineno, "option without a \"# [policy] reason\" line above it", -EINVAL);
-			goto out;
-		}
-		if (p.kind == KC_MOD) {
-			rc = fail(err, lineno, "require =y with the m tag, not =m", -EINVAL);
-			goto out;
-		}
-		if (p.kind != KC_UNSET && p.kind != KC_YES && pending->module_ok) {
-			rc = fail(err, lineno, "the m tag applies only to =y", -EINVAL);
-			goto out;
-		}
-		if (p.kind == KC_UNSET && pending->module_ok) {
-			rc = fail(err, lineno, "the m tag makes no sense for \"is not set\"", -EINVAL);
-			goto out;
-		}
-		memcpy(pending->name, p.name, p.name_len);
-		pending->name[p.name_len] = '\0';
-		if (req_exists(r, n, pending->name)) {
-			rc = fail(err, lineno, "symbol already required (here or in an earlier fragment)", -EEXIST);
-			goto out;
-		}
-		pending->kind = p.kind;
-		if (p.value_len) {
-			memcpy(pending->value, p.value, p.value_len);
-			pending->value[p.value_len] = '\0';
-		}
-		/* Keep the tail of a long path: the fragment's file name is what matters. */
-		{
-			size_t ol = strlen(origin);
-			const char *o = ol > KC_ORIGIN_MAX ? origin + ol - KC_ORIGIN_MAX : origin;
-
-			memcpy(pending->origin, o, strlen(o) + 1);
-		}
-		pending->line = lineno;
-		pending = NULL;
-		n++;
+		if (ln >= 3 && memcmp(s, "# [", 3) == 0)
+			rc = reason_line(&f, s, ln, lineno, err);
+		else if (ln >= 2 && s[0] == '#' && s[1] == '#')
+			rc = commentary_line(&f, s, ln, lineno, err);
+		else
+			rc = option_line(&f, s, ln, lineno, err);
 	}
-	if (pending) {
+	if (rc >= 0 && f.pending)
 		rc = fail(err, lineno, "reason not followed by its option", -EINVAL);
-		goto out;
-	}
-out:
 	if (rc < 0) {
-		memset(&r->v[n0], 0, (n - n0 + (pending ? 1 : 0)) * sizeof(*r->v));
+		/* Nothing of a refused fragment stays: not even the half-filled entry. */
+		memset(&r->v[n0], 0, (f.n - n0 + (f.pending ? 1 : 0)) * sizeof(*r->v));
 		r->n = n0;
 		return rc;
 	}
-	r->n = n;
+	r->n = f.n;
 	return 0;
 }
 
