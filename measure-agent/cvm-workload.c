@@ -111,6 +111,13 @@ static void print_identity(const uint8_t *m, size_t len, const uint8_t *root_has
 
 /* ---- building blocks ----------------------------------------------------------------- */
 
+/* A UUID made from a hash marked as RFC 4122 version 4 / variant 1, as random ones are. */
+static void set_uuid_v4_bits(uint8_t u[16])
+{
+	u[6] = (u[6] & 0x0f) | 0x40;
+	u[8] = (u[8] & 0x3f) | 0x80;
+}
+
 static void run_mkfs(const char *dir, const char *out, const char *name)
 {
 	const char *mkfs = getenv("MKFS_EROFS") ? getenv("MKFS_EROFS") : "mkfs.erofs";
@@ -128,8 +135,7 @@ static void run_mkfs(const char *dir, const char *out, const char *name)
 	char seed[128];
 	snprintf(seed, sizeof seed, "cvmforge-erofs-uuid:%s", name);
 	digest_buf(DIGEST_SHA256, seed, strlen(seed), h);
-	h[6] = (h[6] & 0x0f) | 0x40;
-	h[8] = (h[8] & 0x3f) | 0x80;
+	set_uuid_v4_bits(h);
 	hex_encode(h, 16, hex);
 	snprintf(uuid, sizeof uuid, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16, hex + 20);
 	snprintf(targ, sizeof targ, "-T%llu", (unsigned long long)e);
@@ -231,23 +237,11 @@ static void write_file_atomic(const char *path, const void *buf, size_t len)
 	}
 }
 
-static void pack(const char *dir, const char *out, struct manifest *m, const char *manifest_out, int json)
+/* The payload: dir as an erofs image in the temporary file tmp_fs, opened for reading. */
+static int make_payload(const char *dir, const char *name, uint64_t *ret_size)
 {
-	uint8_t salt[SHA256_LEN], *tree = NULL, *record;
-	uint64_t tree_blocks, fs_size, disk_sectors;
-	struct gptw_part parts[3] = {
-		{ .type = wldisk_type_manifest, .name = WLDISK_LABEL_MANIFEST },
-		{ .type = wldisk_type_payload, .name = WLDISK_LABEL_PAYLOAD },
-		{ .type = wldisk_type_verity, .name = WLDISK_LABEL_VERITY },
-	};
-	uint8_t disk_guid[SHA256_LEN], h[SHA256_LEN];
-	struct verity_geometry g;
-	struct digest_ctx *ctx;
 	struct stat st;
-	const uint8_t *piece;
-	size_t mlen, rsize, n;
-	char *mbuf;
-	int fs, disk, r;
+	int fs;
 
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
 		die(EXIT_INPUT, "%s: %s", dir, errno ? strerror(errno) : "not a directory");
@@ -258,18 +252,25 @@ static void pack(const char *dir, const char *out, struct manifest *m, const cha
 	if (fs < 0)
 		die(EXIT_SYSTEM, "%s: %s", tmp_fs, strerror(errno));
 	close(fs);
-	run_mkfs(dir, tmp_fs, m->name);
+	run_mkfs(dir, tmp_fs, name);
 
 	fs = open(tmp_fs, O_RDONLY | O_CLOEXEC);
 	if (fs < 0 || fstat(fs, &st) < 0)
 		die(EXIT_SYSTEM, "%s: %s", tmp_fs, strerror(errno));
-	fs_size = (uint64_t)st.st_size;
-	if (fs_size == 0 || fs_size % 4096 != 0 || fs_size > PAYLOAD_MAX)
+	*ret_size = (uint64_t)st.st_size;
+	if (*ret_size == 0 || *ret_size % 4096 != 0 || *ret_size > PAYLOAD_MAX)
 		die(EXIT_INPUT, "%s: erofs image of %" PRIu64 " bytes (want a multiple of 4096, at most 64 GiB)",
-		    dir, fs_size);
+		    dir, *ret_size);
+	return fs;
+}
 
-	/* Salt unique per payload without randomness: H("cvmforge-verity-salt" || image). */
-	ctx = digest_begin(DIGEST_SHA256);
+/* Salt unique per payload without randomness: H("cvmforge-verity-salt" || image). */
+static void payload_salt(int fs, uint64_t fs_size, uint8_t salt[SHA256_LEN])
+{
+	struct digest_ctx *ctx = digest_begin(DIGEST_SHA256);
+	const uint8_t *piece;
+	size_t n;
+
 	if (!ctx || digest_update(ctx, "cvmforge-verity-salt", 20) < 0)
 		die(EXIT_SYSTEM, "SHA-256 failed");
 	for (uint64_t off = 0; off < fs_size; off += n) {
@@ -279,9 +280,20 @@ static void pack(const char *dir, const char *out, struct manifest *m, const cha
 	}
 	if (digest_end(ctx, salt) < 0)
 		die(EXIT_SYSTEM, "SHA-256 failed");
+}
 
+/* The dm-verity hash tree of the payload (SHA-256, 4 KiB blocks, the salt above); its
+ * geometry and root hash go into the manifest. Returns the tree, *ret_blocks blocks. */
+static uint8_t *build_verity(int fs, uint64_t fs_size, const char *dir, struct manifest *m,
+			     uint64_t *ret_blocks)
+{
+	uint8_t salt[SHA256_LEN], *tree = NULL;
+	struct verity_geometry g;
+	int r;
+
+	payload_salt(fs, fs_size, salt);
 	g = (struct verity_geometry){ DIGEST_SHA256, 4096, 4096, fs_size / 4096, salt, sizeof salt };
-	r = verity_tree_build(&g, fs, &tree, &tree_blocks, m->verity.root_hash);
+	r = verity_tree_build(&g, fs, &tree, ret_blocks, m->verity.root_hash);
 	if (r < 0)
 		die(EXIT_SYSTEM, "building the verity tree of %s: %s", dir, strerror(-r));
 	m->has_payload = true;
@@ -291,56 +303,100 @@ static void pack(const char *dir, const char *out, struct manifest *m, const cha
 	m->verity.data_blocks = g.data_blocks;
 	memcpy(m->verity.salt, salt, sizeof salt);
 	m->verity.salt_len = sizeof salt;
+	return tree;
+}
 
-	mbuf = manifest_bytes(m, &mlen);
-	self_check(mbuf, mlen);
+/* Everything that goes onto the workload disk, and where. */
+struct disk_plan {
+	struct gptw_part parts[3]; /* manifest record, payload, hash tree */
+	uint8_t disk_guid[SHA256_LEN];
+	uint64_t sectors;
+	const char *manifest;
+	size_t manifest_len, record_size;
+	int fs;
+	uint64_t fs_size;
+	const uint8_t *tree;
+	uint64_t tree_blocks;
+};
 
-	/* Layout; GUIDs derived from content (systemd-repart does the same for verity
-	 * pairs: data = first half of the root hash, hash = second half). */
-	rsize = (wldisk_record_size(mlen) + 4095) / 4096 * 4096;
-	parts[0].sectors = rsize / GPTW_SECTOR;
-	parts[1].sectors = fs_size / GPTW_SECTOR;
-	parts[2].sectors = tree_blocks ? tree_blocks * 4096 / GPTW_SECTOR : 8;
-	digest_buf(DIGEST_SHA256, mbuf, mlen, h);
-	memcpy(parts[0].uuid, h, 16);
-	memcpy(parts[1].uuid, m->verity.root_hash, 16);
-	memcpy(parts[2].uuid, m->verity.root_hash + 16, 16);
-	digest_buf(DIGEST_SHA256, m->verity.root_hash, 32, disk_guid);
-	for (int i = 0; i < 2; i++) { /* RFC 4122 version 4 / variant bits */
-		uint8_t *u = i == 0 ? parts[0].uuid : disk_guid;
-		u[6] = (u[6] & 0x0f) | 0x40;
-		u[8] = (u[8] & 0x3f) | 0x80;
-	}
-	disk_sectors = gptw_layout(parts, 3);
+/* Partition sizes and GUIDs, derived from the content (systemd-repart does the same
+ * for verity pairs: data = first half of the root hash, hash = second half). */
+static void plan_layout(struct disk_plan *d, const uint8_t root_hash[SHA256_LEN])
+{
+	uint8_t h[SHA256_LEN];
+
+	d->record_size = (wldisk_record_size(d->manifest_len) + 4095) / 4096 * 4096;
+	d->parts[0].sectors = d->record_size / GPTW_SECTOR;
+	d->parts[1].sectors = d->fs_size / GPTW_SECTOR;
+	d->parts[2].sectors = d->tree_blocks ? d->tree_blocks * 4096 / GPTW_SECTOR : 8;
+	digest_buf(DIGEST_SHA256, d->manifest, d->manifest_len, h);
+	memcpy(d->parts[0].uuid, h, 16);
+	memcpy(d->parts[1].uuid, root_hash, 16);
+	memcpy(d->parts[2].uuid, root_hash + 16, 16);
+	digest_buf(DIGEST_SHA256, root_hash, 32, d->disk_guid);
+	set_uuid_v4_bits(d->parts[0].uuid);
+	set_uuid_v4_bits(d->disk_guid);
+	d->sectors = gptw_layout(d->parts, 3);
+}
+
+/* The disk under a temporary name next to out, renamed to out when complete. */
+static void write_disk(const struct disk_plan *d, const char *out)
+{
+	uint8_t *record;
+	int disk, r;
 
 	if (snprintf(tmp_disk, sizeof tmp_disk, "%s.tmp-XXXXXX", out) >= (int)sizeof tmp_disk)
 		die(EXIT_USAGE, "%s: path too long", out);
 	disk = mkstemp(tmp_disk);
 	if (disk < 0)
 		die(EXIT_SYSTEM, "%s: %s", tmp_disk, strerror(errno));
-	if (ftruncate(disk, (off_t)(disk_sectors * GPTW_SECTOR)) < 0)
+	if (ftruncate(disk, (off_t)(d->sectors * GPTW_SECTOR)) < 0)
 		die(EXIT_SYSTEM, "%s: %s", tmp_disk, strerror(errno));
-	r = gptw_write(disk, disk_sectors, disk_guid, parts, 3);
+	r = gptw_write(disk, d->sectors, d->disk_guid, d->parts, 3);
 	if (r < 0)
 		die(EXIT_SYSTEM, "writing the GPT to %s: %s", tmp_disk, strerror(-r));
-	record = calloc(1, rsize);
-	if (!record || wldisk_record_encode((uint8_t *)mbuf, mlen, record, rsize) < 0)
+	record = calloc(1, d->record_size);
+	if (!record || wldisk_record_encode((const uint8_t *)d->manifest, d->manifest_len, record,
+					    d->record_size) < 0)
 		die(EXIT_SYSTEM, "encoding the manifest record failed");
-	write_at(disk, record, rsize, parts[0].first_lba * GPTW_SECTOR);
-	copy_range(fs, disk, fs_size, parts[1].first_lba * GPTW_SECTOR);
-	if (tree_blocks)
-		write_at(disk, tree, tree_blocks * 4096, parts[2].first_lba * GPTW_SECTOR);
+	write_at(disk, record, d->record_size, d->parts[0].first_lba * GPTW_SECTOR);
+	copy_range(d->fs, disk, d->fs_size, d->parts[1].first_lba * GPTW_SECTOR);
+	if (d->tree_blocks)
+		write_at(disk, d->tree, d->tree_blocks * 4096, d->parts[2].first_lba * GPTW_SECTOR);
 	if (fchmod(disk, 0644) < 0 || fsync(disk) < 0 || close(disk) < 0 || rename(tmp_disk, out) < 0)
 		die(EXIT_SYSTEM, "%s: %s", out, strerror(errno));
 	tmp_disk[0] = 0;
-	close(fs);
+	free(record);
+}
+
+/* cvm-workload pack: payload, hash tree, manifest, disk; then the identity. */
+static void pack(const char *dir, const char *out, struct manifest *m, const char *manifest_out, int json)
+{
+	struct disk_plan d = { .parts = {
+		{ .type = wldisk_type_manifest, .name = WLDISK_LABEL_MANIFEST },
+		{ .type = wldisk_type_payload, .name = WLDISK_LABEL_PAYLOAD },
+		{ .type = wldisk_type_verity, .name = WLDISK_LABEL_VERITY },
+	} };
+	uint8_t *tree;
+	char *mbuf;
+	size_t mlen;
+
+	d.fs = make_payload(dir, m->name, &d.fs_size);
+	tree = build_verity(d.fs, d.fs_size, dir, m, &d.tree_blocks);
+	mbuf = manifest_bytes(m, &mlen);
+	self_check(mbuf, mlen);
+	d.tree = tree;
+	d.manifest = mbuf;
+	d.manifest_len = mlen;
+	plan_layout(&d, m->verity.root_hash);
+	write_disk(&d, out);
+	close(d.fs);
 	cleanup();
 	tmp_fs[0] = 0;
 
 	if (manifest_out)
 		write_file_atomic(manifest_out, mbuf, mlen);
 	print_identity((uint8_t *)mbuf, mlen, m->verity.root_hash, json);
-	free(record);
 	free(tree);
 	free(mbuf);
 }
@@ -393,7 +449,45 @@ static uint32_t parse_id(const char *s, const char *what)
 	return (uint32_t)v;
 }
 
-int main(int argc, char **argv)
+/* The command line, before it becomes a manifest. */
+struct cli {
+	const char *cmd, *out, *exec, *manifest_out;
+	char **args, **env; /* --arg and --env values, NULL-terminated */
+	size_t nargs, nenv;
+	int json;
+};
+
+/* --env KEY=VALUE: a valid variable name, given once. */
+static void add_env(struct cli *c, char *kv)
+{
+	char *eq = strchr(kv, '=');
+
+	if (!eq)
+		die(EXIT_USAGE, "--env %s: expected KEY=VALUE", kv);
+	*eq = 0;
+	if (!manifest_env_key_valid(kv))
+		die(EXIT_USAGE, "--env %s: not a valid variable name", kv);
+	for (size_t i = 0; i < c->nenv; i++)
+		if (strncmp(c->env[i], kv, strlen(kv)) == 0 && c->env[i][strlen(kv)] == '=')
+			die(EXIT_USAGE, "--env %s given twice", kv);
+	*eq = '=';
+	push(&c->env, &c->nenv, kv);
+}
+
+/* --user UID:GID, both numeric. */
+static void set_user(char *s, struct manifest *m)
+{
+	char *colon = strchr(s, ':');
+
+	if (!colon)
+		die(EXIT_USAGE, "--user %s: expected UID:GID (numeric)", s);
+	*colon = 0;
+	m->uid = parse_id(s, "uid");
+	m->gid = parse_id(colon + 1, "gid");
+}
+
+/* The subcommand and its options; returns the index of the first operand. */
+static int parse_args(int argc, char **argv, struct cli *c, struct manifest *m)
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -408,94 +502,92 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
+	int o;
+
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(argc < 2 ? stderr : stdout);
+		exit(argc < 2 ? EXIT_USAGE : EXIT_OK);
+	}
+	c->cmd = argv[1];
+	if (strcmp(c->cmd, "pack") != 0 && strcmp(c->cmd, "manifest") != 0 && strcmp(c->cmd, "identity") != 0) {
+		usage(stderr);
+		exit(EXIT_USAGE);
+	}
+	optind = 2;
+	while ((o = getopt_long(argc, argv, "o:e:a:E:u:w:n:M:jh", opts, NULL)) != -1)
+		switch (o) {
+		case 'o': c->out = optarg; break;
+		case 'e': c->exec = optarg; break;
+		case 'a': push(&c->args, &c->nargs, optarg); break;
+		case 'E': add_env(c, optarg); break;
+		case 'u': set_user(optarg, m); break;
+		case 'w': m->workdir = optarg; break;
+		case 'n': m->name = optarg; break;
+		case 'M': c->manifest_out = optarg; break;
+		case 'j': c->json = 1; break;
+		case 'h': usage(stdout); exit(EXIT_OK);
+		default: usage(stderr); exit(EXIT_USAGE);
+		}
+	return optind;
+}
+
+/* The manifest's argv (the --exec path first, then the --arg values), environment
+ * and name (default: the file name of --exec). */
+static void complete_manifest(struct cli *c, struct manifest *m)
+{
+	static char *no_env[] = { NULL };
+	char *first;
+
+	push(&c->args, &c->nargs, c->exec); /* argv[0] goes first: rotate it in */
+	first = c->args[c->nargs - 1];
+	memmove(c->args + 1, c->args, (c->nargs - 1) * sizeof *c->args);
+	c->args[0] = first;
+	m->argv = c->args;
+	m->argc = c->nargs;
+	m->envp = c->env ? c->env : no_env;
+	m->envc = c->nenv;
+	if (!m->name) {
+		const char *base = strrchr(c->exec, '/');
+		m->name = (char *)(base && base[1] ? base + 1 : c->exec);
+	}
+	if (!manifest_name_valid(m->name))
+		die(EXIT_USAGE, "--name %s: 1..64 characters of [A-Za-z0-9._-]", m->name);
+}
+
+/* cvm-workload manifest: a configuration-only manifest, no payload. */
+static void manifest_cmd(const char *out, const struct manifest *m, int json)
+{
+	size_t len;
+	char *buf = manifest_bytes(m, &len);
+
+	self_check(buf, len);
+	write_file_atomic(out, buf, len);
+	print_identity((uint8_t *)buf, len, NULL, json);
+	free(buf);
+}
+
+int main(int argc, char **argv)
+{
 	struct manifest m = { .workdir = (char *)"/", .uid = 0, .gid = 0 };
-	const char *out = NULL, *exec = NULL, *manifest_out = NULL, *cmd;
-	char **args = NULL, **env = NULL, *colon;
-	size_t nargs = 0, nenv = 0;
-	int json = 0, c;
+	struct cli c = { 0 };
+	int first;
 
 	set_program_name(prog);
 	atexit(cleanup);
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		usage(argc < 2 ? stderr : stdout);
-		return argc < 2 ? EXIT_USAGE : EXIT_OK;
-	}
-	cmd = argv[1];
-	if (strcmp(cmd, "pack") != 0 && strcmp(cmd, "manifest") != 0 && strcmp(cmd, "identity") != 0) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
-	optind = 2;
-	while ((c = getopt_long(argc, argv, "o:e:a:E:u:w:n:M:jh", opts, NULL)) != -1)
-		switch (c) {
-		case 'o': out = optarg; break;
-		case 'e': exec = optarg; break;
-		case 'a': push(&args, &nargs, optarg); break;
-		case 'E':
-			colon = strchr(optarg, '=');
-			if (!colon)
-				die(EXIT_USAGE, "--env %s: expected KEY=VALUE", optarg);
-			*colon = 0;
-			if (!manifest_env_key_valid(optarg))
-				die(EXIT_USAGE, "--env %s: not a valid variable name", optarg);
-			for (size_t i = 0; i < nenv; i++)
-				if (strncmp(env[i], optarg, strlen(optarg)) == 0 && env[i][strlen(optarg)] == '=')
-					die(EXIT_USAGE, "--env %s given twice", optarg);
-			*colon = '=';
-			push(&env, &nenv, optarg);
-			break;
-		case 'u':
-			colon = strchr(optarg, ':');
-			if (!colon)
-				die(EXIT_USAGE, "--user %s: expected UID:GID (numeric)", optarg);
-			*colon = 0;
-			m.uid = parse_id(optarg, "uid");
-			m.gid = parse_id(colon + 1, "gid");
-			break;
-		case 'w': m.workdir = optarg; break;
-		case 'n': m.name = optarg; break;
-		case 'M': manifest_out = optarg; break;
-		case 'j': json = 1; break;
-		case 'h': usage(stdout); return EXIT_OK;
-		default: usage(stderr); return EXIT_USAGE;
-		}
-
-	if (strcmp(cmd, "identity") == 0) {
-		if (optind + 1 != argc)
+	first = parse_args(argc, argv, &c, &m);
+	if (strcmp(c.cmd, "identity") == 0) {
+		if (first + 1 != argc)
 			die(EXIT_USAGE, "identity takes one FILE");
-		return identity_cmd(argv[optind], json);
+		return identity_cmd(argv[first], c.json);
 	}
-	if (!out || !exec)
-		die(EXIT_USAGE, "%s needs -o FILE and --exec PATH", cmd);
-	if (strcmp(cmd, "pack") == 0 ? optind + 1 != argc : optind != argc)
-		die(EXIT_USAGE, "%s: unexpected arguments (see --help)", cmd);
-
-	push(&args, &nargs, exec); /* argv[0] goes first: rotate it in */
-	{
-		char *first = args[nargs - 1];
-		memmove(args + 1, args, (nargs - 1) * sizeof *args);
-		args[0] = first;
-	}
-	m.argv = args;
-	m.argc = nargs;
-	m.envp = env ? env : (char *[]){ NULL };
-	m.envc = nenv;
-	if (!m.name) {
-		const char *base = strrchr(exec, '/');
-		m.name = (char *)(base && base[1] ? base + 1 : exec);
-	}
-	if (!manifest_name_valid(m.name))
-		die(EXIT_USAGE, "--name %s: 1..64 characters of [A-Za-z0-9._-]", m.name);
-
-	if (strcmp(cmd, "pack") == 0) {
-		pack(argv[optind], out, &m, manifest_out, json);
-	} else {
-		size_t len;
-		char *buf = manifest_bytes(&m, &len);
-		self_check(buf, len);
-		write_file_atomic(out, buf, len);
-		print_identity((uint8_t *)buf, len, NULL, json);
-		free(buf);
-	}
+	if (!c.out || !c.exec)
+		die(EXIT_USAGE, "%s needs -o FILE and --exec PATH", c.cmd);
+	if (strcmp(c.cmd, "pack") == 0 ? first + 1 != argc : first != argc)
+		die(EXIT_USAGE, "%s: unexpected arguments (see --help)", c.cmd);
+	complete_manifest(&c, &m);
+	if (strcmp(c.cmd, "pack") == 0)
+		pack(argv[first], c.out, &m, c.manifest_out, c.json);
+	else
+		manifest_cmd(c.out, &m, c.json);
 	return EXIT_OK;
 }
