@@ -687,20 +687,113 @@ static int check_split_artifacts(const struct opts *o, const struct inputs *in, 
 	return 0;
 }
 
+/* What the boot model needs besides the files: the parsed UKI (checked against the
+ * split artifacts), the GPT as the firmware measures it, the root hash. Returns 0 or
+ * an exit code. */
+static int read_model_inputs(const struct opts *o, const struct inputs *in, struct refdoc *d,
+			     struct uki *u, uint8_t **gpt, size_t *gpt_len)
+{
+	int r = uki_parse(in->uki.buf, in->uki.len, u);
+
+	if (r < 0)
+		return complain(EXIT_INPUT, "%s: %s", o->uki, r == -EOPNOTSUPP ? "UKI uses features this model does not predict "
+			"(multi-profile, .dtbauto/.hwids/.efifw, no or non-ASCII .cmdline)" :
+			r == -ENOENT ? "no .linux section: not a UKI" : "not a valid PE/COFF UKI");
+	r = check_split_artifacts(o, in, u);
+	if (r)
+		return r;
+	r = boot_gpt_event_data(in->disk.buf, in->disk.len < GPT_HEAD ? in->disk.len : GPT_HEAD,
+				in->disk.len, gpt, gpt_len);
+	if (r < 0)
+		return complain(EXIT_INPUT, "%s: no valid GPT with 512-byte sectors (header/entries CRC)", o->disk);
+	if (in->has_roothash) {
+		if (read_roothash(&in->roothash, d->roothash) < 0)
+			return complain(EXIT_INPUT, "%s: not a lower-case hex root hash", o->roothash);
+		d->has_roothash = true;
+	}
+	return 0;
+}
+
+/* The predicted values: vTPM PCRs (and TDX RTMRs) of the UKI's disk boot, the TDX
+ * MRTD, the SNP launch digests. *snp_cmdline keeps the SNP command line for the
+ * caller to free. Returns 0 or an exit code. */
+static int compute_values(struct refdoc *d, const struct opts *o, const struct inputs *in,
+			  const struct uki *u, const uint8_t *gpt, size_t gpt_len, char **snp_cmdline)
+{
+	int r;
+
+	if ((r = compute_boot(d, o, u, gpt, gpt_len, o->ovmf_tdx != NULL)) < 0 || (r = fill_image(d, u, &in->uki)) < 0)
+		return complain(EXIT_SYSTEM, "%s: %s", o->uki, strerror(-r));
+	if (d->has_roothash) {
+		char needle[140];
+
+		snprintf(needle, sizeof(needle), "roothash=%s", d->roothash);
+		if (!strstr(d->cmdline, needle))
+			return complain(EXIT_INPUT, "%s: root hash is not the one in the UKI's command line", o->roothash);
+	}
+	if (o->ovmf_tdx && (r = compute_tdx_mrtd(d, o, &in->ovmf_tdx)) < 0)
+		return complain(r == -EIO || r == -ENOMEM ? EXIT_SYSTEM : EXIT_INPUT, "%s: %s", o->ovmf_tdx,
+				r == -ENOENT ? "no TDVF metadata: not an IntelTdx OVMF" : strerror(-r));
+	if (o->ovmf_snp) {
+		*snp_cmdline = cmdline_text(&in->cmdline);
+		if (!*snp_cmdline)
+			return complain(EXIT_INPUT, "%s: contains a NUL byte", o->cmdline);
+		r = compute_snp(d, o, &in->ovmf_snp, &in->kernel, &in->initrd, *snp_cmdline);
+		if (r < 0)
+			return complain(r == -EIO || r == -ENOMEM ? EXIT_SYSTEM : EXIT_INPUT, "%s: %s", o->ovmf_snp,
+					r == -EOPNOTSUPP ? "no SNP kernel-hashes section: not an AmdSev OVMF" :
+					r == -EINVAL ? "unusable for SNP (unknown CPU type or bad metadata)" : strerror(-r));
+	}
+	return 0;
+}
+
+/* The UKI's file digest is its input digest (hashed by the input thread). */
+static void copy_uki_digest(struct refdoc *d)
+{
+	for (size_t i = 0; i < d->n_inputs; i++)
+		if (strcmp(d->inputs[i].role, "uki") == 0)
+			memcpy(d->uki.sha256, d->inputs[i].sha256, 32);
+}
+
+/* Formats the document, writes it (stdout or -o FILE) and, given a key, signs it
+ * into FILE.sig. Returns an exit code. */
+static int emit_document(const struct opts *o, const struct refdoc *d)
+{
+	char *doc = NULL, *sig = NULL;
+	size_t doc_len = 0;
+	FILE *mem = open_memstream(&doc, &doc_len);
+	int r, ret;
+
+	if (!mem || refdoc_write(mem, d) < 0 || fclose(mem) != 0)
+		ret = complain(EXIT_SYSTEM, "document: cannot format");
+	else if ((r = write_output(o, doc, doc_len)) < 0)
+		ret = complain(EXIT_SYSTEM, "%s: %s", o->output ? o->output : "stdout", strerror(-r));
+	else if (!o->key || !*o->key)
+		ret = EXIT_OK;
+	else if (!o->output)
+		ret = complain(EXIT_USAGE, "--key: signing needs -o FILE (the signature goes to FILE.sig)");
+	else if (asprintf(&sig, "%s.sig", o->output) < 0) {
+		sig = NULL;
+		ret = EXIT_SYSTEM;
+	} else
+		ret = sign_document_file((const uint8_t *)doc, doc_len, o->key, sig);
+	free(doc);
+	free(sig);
+	return ret;
+}
+
 int cmd_image(int argc, char **argv)
 {
 	struct opts o = { 0 };
 	struct inputs in = { 0 };
-	char *paths[7] = { 0 }, *doc = NULL, *sig = NULL, *snp_cmdline = NULL;
+	char *paths[7] = { 0 }, *snp_cmdline = NULL;
 	uint8_t *gpt = NULL;
-	size_t gpt_len = 0, doc_len = 0;
+	size_t gpt_len = 0;
 	struct refdoc *d = NULL;
 	struct uki *u = NULL;
-	struct input_job ia = { 0 };
+	struct input_job ia;
 	pthread_t inputs_thread;
-	bool threaded = false;
-	FILE *mem;
-	int r, ret;
+	int ret;
 
 	ret = parse_opts(argc, argv, &o);
 	if (ret)
@@ -708,118 +801,38 @@ int cmd_image(int argc, char **argv)
 	ret = open_inputs(&o, &in, paths);
 	if (ret)
 		goto out;
-	ret = EXIT_SYSTEM;
 	d = calloc(1, sizeof(*d));
 	u = calloc(1, sizeof(*u));
-	if (!d || !u)
-		goto out;
-
-	ret = EXIT_INPUT;
-	r = uki_parse(in.uki.buf, in.uki.len, u);
-	if (r < 0) {
-		complain(EXIT_INPUT, "%s: %s", o.uki, r == -EOPNOTSUPP ? "UKI uses features this model does not predict "
-			"(multi-profile, .dtbauto/.hwids/.efifw, no or non-ASCII .cmdline)" :
-			r == -ENOENT ? "no .linux section: not a UKI" : "not a valid PE/COFF UKI");
+	if (!d || !u) {
+		ret = EXIT_SYSTEM;
 		goto out;
 	}
-	if (check_split_artifacts(&o, &in, u))
+	ret = read_model_inputs(&o, &in, d, u, &gpt, &gpt_len);
+	if (ret)
 		goto out;
-	r = boot_gpt_event_data(in.disk.buf, in.disk.len < GPT_HEAD ? in.disk.len : GPT_HEAD,
-				in.disk.len, &gpt, &gpt_len);
-	if (r < 0) {
-		complain(EXIT_INPUT, "%s: no valid GPT with 512-byte sectors (header/entries CRC)", o.disk);
-		goto out;
-	}
-	if (in.has_roothash) {
-		if (read_roothash(&in.roothash, d->roothash) < 0) {
-			complain(EXIT_INPUT, "%s: not a lower-case hex root hash", o.roothash);
-			goto out;
-		}
-		d->has_roothash = true;
-	}
-	ret = EXIT_SYSTEM;
 	/* Hashing the inputs (the disk is hundreds of MiB) runs beside the boot model. */
 	ia = (struct input_job){ .d = d, .o = &o, .in = &in };
 	if ((errno = pthread_create(&inputs_thread, NULL, input_job_run, &ia)) != 0) {
-		complain(EXIT_SYSTEM, "thread: %s", strerror(errno));
+		ret = complain(EXIT_SYSTEM, "thread: %s", strerror(errno));
 		goto out;
 	}
-	threaded = true;
-	if ((r = compute_boot(d, &o, u, gpt, gpt_len, o.ovmf_tdx != NULL)) < 0 || (r = fill_image(d, u, &in.uki)) < 0) {
-		complain(EXIT_SYSTEM, "%s: %s", o.uki, strerror(-r));
-		goto out;
-	}
-	if (d->has_roothash) {
-		char needle[140];
-
-		snprintf(needle, sizeof(needle), "roothash=%s", d->roothash);
-		if (!strstr(d->cmdline, needle)) {
-			ret = complain(EXIT_INPUT, "%s: root hash is not the one in the UKI's command line", o.roothash);
-			goto out;
-		}
-	}
-	if (o.ovmf_tdx && (r = compute_tdx_mrtd(d, &o, &in.ovmf_tdx)) < 0) {
-		ret = complain(r == -EIO || r == -ENOMEM ? EXIT_SYSTEM : EXIT_INPUT, "%s: %s", o.ovmf_tdx,
-			  r == -ENOENT ? "no TDVF metadata: not an IntelTdx OVMF" : strerror(-r));
-		goto out;
-	}
-	if (o.ovmf_snp) {
-		snp_cmdline = cmdline_text(&in.cmdline);
-		if (!snp_cmdline) {
-			ret = complain(EXIT_INPUT, "%s: contains a NUL byte", o.cmdline);
-			goto out;
-		}
-		r = compute_snp(d, &o, &in.ovmf_snp, &in.kernel, &in.initrd, snp_cmdline);
-		if (r < 0) {
-			ret = complain(r == -EIO || r == -ENOMEM ? EXIT_SYSTEM : EXIT_INPUT, "%s: %s", o.ovmf_snp,
-				  r == -EOPNOTSUPP ? "no SNP kernel-hashes section: not an AmdSev OVMF" :
-				  r == -EINVAL ? "unusable for SNP (unknown CPU type or bad metadata)" : strerror(-r));
-			goto out;
-		}
-	}
+	ret = compute_values(d, &o, &in, u, gpt, gpt_len, &snp_cmdline);
 	pthread_join(inputs_thread, NULL);
-	threaded = false;
+	if (ret)
+		goto out;
 	if (ia.r < 0) {
 		ret = complain(EXIT_SYSTEM, "%s: %s", o.dir, strerror(-ia.r));
 		goto out;
 	}
-	/* The UKI file digest is its input digest. */
-	for (size_t i = 0; i < d->n_inputs; i++)
-		if (strcmp(d->inputs[i].role, "uki") == 0)
-			memcpy(d->uki.sha256, d->inputs[i].sha256, 32);
-
-	mem = open_memstream(&doc, &doc_len);
-	if (!mem || refdoc_write(mem, d) < 0 || fclose(mem) != 0) {
-		ret = complain(EXIT_SYSTEM, "document: cannot format");
-		goto out;
-	}
-	if ((r = write_output(&o, doc, doc_len)) < 0) {
-		ret = complain(EXIT_SYSTEM, "%s: %s", o.output ? o.output : "stdout", strerror(-r));
-		goto out;
-	}
-	ret = EXIT_OK;
-	if (o.key && *o.key) {
-		if (!o.output) {
-			ret = complain(EXIT_USAGE, "--key: signing needs -o FILE (the signature goes to FILE.sig)");
-			goto out;
-		}
-		if (asprintf(&sig, "%s.sig", o.output) < 0) {
-			ret = EXIT_SYSTEM;
-			goto out;
-		}
-		ret = sign_document_file((const uint8_t *)doc, doc_len, o.key, sig);
-	}
+	copy_uki_digest(d);
+	ret = emit_document(&o, d);
 out:
-	if (threaded)
-		pthread_join(inputs_thread, NULL);
 	for (size_t i = 0; i < 7; i++)
 		free(paths[i]);
 	unmap_all(&in);
 	free(gpt);
 	free(d);
 	free(u);
-	free(doc);
-	free(sig);
 	free(snp_cmdline);
 	free(o.phases_arg);
 	return ret;
