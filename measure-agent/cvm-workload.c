@@ -218,17 +218,28 @@ static void self_check(const char *buf, size_t len)
 	manifest_free(m);
 }
 
-static void write_file_atomic(const char *path, const void *buf, size_t len)
+/* A new file "PATH.tmp-XXXXXX" next to path (its name in tmp), for the caller to
+ * rename to path once it is complete. */
+static int create_temp(const char *path, char tmp[PATH_MAX])
 {
-	char tmp[PATH_MAX];
-	int fd, r;
+	int fd;
 
-	if (snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", path) >= (int)sizeof tmp)
+	if (snprintf(tmp, PATH_MAX, "%s.tmp-XXXXXX", path) >= PATH_MAX) {
+		tmp[0] = 0; /* no file for cleanup() to remove */
 		die(EXIT_USAGE, "%s: path too long", path);
+	}
 	fd = mkstemp(tmp);
 	if (fd < 0)
 		die(EXIT_SYSTEM, "%s: %s", tmp, strerror(errno));
-	r = write_full(fd, buf, len);
+	return fd;
+}
+
+static void write_file_atomic(const char *path, const void *buf, size_t len)
+{
+	char tmp[PATH_MAX];
+	int fd = create_temp(path, tmp);
+	int r = write_full(fd, buf, len);
+
 	if (r == 0 && (fchmod(fd, 0644) < 0 || close(fd) < 0 || rename(tmp, path) < 0))
 		r = -errno;
 	if (r < 0) {
@@ -342,14 +353,9 @@ static void plan_layout(struct disk_plan *d, const uint8_t root_hash[SHA256_LEN]
 /* The disk under a temporary name next to out, renamed to out when complete. */
 static void write_disk(const struct disk_plan *d, const char *out)
 {
+	int disk = create_temp(out, tmp_disk), r;
 	uint8_t *record;
-	int disk, r;
 
-	if (snprintf(tmp_disk, sizeof tmp_disk, "%s.tmp-XXXXXX", out) >= (int)sizeof tmp_disk)
-		die(EXIT_USAGE, "%s: path too long", out);
-	disk = mkstemp(tmp_disk);
-	if (disk < 0)
-		die(EXIT_SYSTEM, "%s: %s", tmp_disk, strerror(errno));
 	if (ftruncate(disk, (off_t)(d->sectors * GPTW_SECTOR)) < 0)
 		die(EXIT_SYSTEM, "%s: %s", tmp_disk, strerror(errno));
 	r = gptw_write(disk, d->sectors, d->disk_guid, d->parts, 3);
