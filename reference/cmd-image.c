@@ -584,12 +584,13 @@ static void unmap_all(struct inputs *in)
 		unmap_file(all[i]);
 }
 
-static int open_inputs(struct opts *o, struct inputs *in, char **paths)
+/* The build's file names under DIR: paths[0..6], and the default of each option not
+ * given. */
+static int default_paths(struct opts *o, char **paths)
 {
 	static const char *const names[] = { "cvm.efi", "cvm.raw", "cvm.vmlinuz", "cvm.initrd",
 					     "cvm.cmdline", "cvm.roothash", "cvm.packages" };
 	const char **dflt[] = { &o->uki, &o->disk, &o->kernel, &o->initrd, &o->cmdline, &o->roothash, NULL };
-	int r;
 
 	for (size_t i = 0; i < 7; i++) {
 		paths[i] = path_in(o->dir, names[i]);
@@ -598,54 +599,75 @@ static int open_inputs(struct opts *o, struct inputs *in, char **paths)
 		if (dflt[i] && !*dflt[i])
 			*dflt[i] = paths[i];
 	}
-	if ((r = map_file(o->uki, INPUT_MAX, &in->uki)) < 0)
-		return complain(EXIT_INPUT, "%s: %s", o->uki, strerror(-r));
-	if ((r = map_file(o->disk, INPUT_MAX, &in->disk)) < 0)
-		return complain(EXIT_INPUT, "%s: %s", o->disk, strerror(-r));
-	if ((r = map_optional(o->kernel, &in->kernel, &in->has_kernel)) < 0)
-		return complain(EXIT_INPUT, "%s: %s", o->kernel, strerror(-r));
-	if ((r = map_optional(o->initrd, &in->initrd, &in->has_initrd)) < 0)
-		return complain(EXIT_INPUT, "%s: %s", o->initrd, strerror(-r));
-	if ((r = map_optional(o->cmdline, &in->cmdline, &in->has_cmdline)) < 0)
-		return complain(EXIT_INPUT, "%s: %s", o->cmdline, strerror(-r));
-	if ((r = map_optional(o->roothash, &in->roothash, &in->has_roothash)) < 0)
-		return complain(EXIT_INPUT, "%s: %s", o->roothash, strerror(-r));
-	if ((r = map_optional(paths[6], &in->packages, &in->has_packages)) < 0)
-		return complain(EXIT_INPUT, "%s: %s", paths[6], strerror(-r));
-	if (o->ovmf && (r = map_file(o->ovmf, OVMF_MAX_SIZE, &in->ovmf)) < 0)
-		return complain(EXIT_INPUT, "%s: %s", o->ovmf, strerror(-r));
-	if (o->ovmf_snp && (r = map_file(o->ovmf_snp, OVMF_MAX_SIZE, &in->ovmf_snp)) < 0)
-		return complain(EXIT_INPUT, "%s: %s", o->ovmf_snp, strerror(-r));
-	if (o->ovmf_tdx && (r = map_file(o->ovmf_tdx, OVMF_MAX_SIZE, &in->ovmf_tdx)) < 0)
-		return complain(EXIT_INPUT, "%s: %s", o->ovmf_tdx, strerror(-r));
+	return 0;
+}
+
+/* Maps every input file. present == NULL: the file must exist; no path: the option
+ * was not given. */
+static int map_inputs(const struct opts *o, struct inputs *in, const char *packages)
+{
+	const struct {
+		const char *path;
+		struct mapped *m;
+		bool *present;
+		size_t max;
+	} files[] = {
+		{ o->uki, &in->uki, NULL, INPUT_MAX },
+		{ o->disk, &in->disk, NULL, INPUT_MAX },
+		{ o->kernel, &in->kernel, &in->has_kernel, INPUT_MAX },
+		{ o->initrd, &in->initrd, &in->has_initrd, INPUT_MAX },
+		{ o->cmdline, &in->cmdline, &in->has_cmdline, INPUT_MAX },
+		{ o->roothash, &in->roothash, &in->has_roothash, INPUT_MAX },
+		{ packages, &in->packages, &in->has_packages, INPUT_MAX },
+		{ o->ovmf, &in->ovmf, NULL, OVMF_MAX_SIZE },
+		{ o->ovmf_snp, &in->ovmf_snp, NULL, OVMF_MAX_SIZE },
+		{ o->ovmf_tdx, &in->ovmf_tdx, NULL, OVMF_MAX_SIZE },
+	};
+	int r;
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		if (!files[i].path)
+			continue;
+		r = files[i].present ? map_optional(files[i].path, files[i].m, files[i].present)
+				     : map_file(files[i].path, files[i].max, files[i].m);
+		if (r < 0)
+			return complain(EXIT_INPUT, "%s: %s", files[i].path, strerror(-r));
+	}
 	if (o->ovmf_snp && !(in->has_kernel && in->has_initrd && in->has_cmdline))
 		return complain(EXIT_INPUT, "%s: SNP direct boot needs the kernel, initrd and cmdline files", o->dir);
 	return 0;
 }
 
+static int open_inputs(struct opts *o, struct inputs *in, char **paths)
+{
+	int r = default_paths(o, paths);
+
+	return r ? r : map_inputs(o, in, paths[6]);
+}
+
 static int record_inputs(struct refdoc *d, const struct opts *o, struct inputs *in)
 {
+	const struct {
+		const char *role;
+		const struct mapped *m;
+		bool present;
+	} files[] = {
+		{ "disk", &in->disk, true },
+		{ "uki", &in->uki, true },
+		{ "kernel", &in->kernel, in->has_kernel },
+		{ "initrd", &in->initrd, in->has_initrd },
+		{ "cmdline", &in->cmdline, in->has_cmdline },
+		{ "roothash", &in->roothash, in->has_roothash },
+		{ "packages", &in->packages, in->has_packages },
+		{ "ovmf", &in->ovmf, o->ovmf != NULL },
+		{ "ovmf-snp", &in->ovmf_snp, o->ovmf_snp != NULL },
+		{ "ovmf-tdx", &in->ovmf_tdx, o->ovmf_tdx != NULL },
+	};
 	int r = 0;
 
-	r = add_input(d, "disk", &in->disk);
-	if (r >= 0)
-		r = add_input(d, "uki", &in->uki);
-	if (r >= 0 && in->has_kernel)
-		r = add_input(d, "kernel", &in->kernel);
-	if (r >= 0 && in->has_initrd)
-		r = add_input(d, "initrd", &in->initrd);
-	if (r >= 0 && in->has_cmdline)
-		r = add_input(d, "cmdline", &in->cmdline);
-	if (r >= 0 && in->has_roothash)
-		r = add_input(d, "roothash", &in->roothash);
-	if (r >= 0 && in->has_packages)
-		r = add_input(d, "packages", &in->packages);
-	if (r >= 0 && o->ovmf)
-		r = add_input(d, "ovmf", &in->ovmf);
-	if (r >= 0 && o->ovmf_snp)
-		r = add_input(d, "ovmf-snp", &in->ovmf_snp);
-	if (r >= 0 && o->ovmf_tdx)
-		r = add_input(d, "ovmf-tdx", &in->ovmf_tdx);
+	for (size_t i = 0; r >= 0 && i < sizeof(files) / sizeof(files[0]); i++)
+		if (files[i].present)
+			r = add_input(d, files[i].role, files[i].m);
 	sort_inputs(d);
 	return r;
 }
