@@ -34,13 +34,11 @@
 #define WANTED_MAX 128
 #define ORDER_FILE "etc/cvm-init/modules"
 
-static const char *prog = "cvm-mkinitrd";
+#define PROG "cvm-mkinitrd"
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: %s --modules-dir DIR --modules-list FILE --init PATH --epoch SECONDS -o OUT\n"
-		   "       [--print-order]\n", prog);
-}
+static const char usage_text[] =
+	"usage: " PROG " --modules-dir DIR --modules-list FILE --init PATH --epoch SECONDS -o OUT\n"
+	"       [--print-order]\n";
 
 struct wanted {
 	char *names[WANTED_MAX];
@@ -147,14 +145,12 @@ static void parse_args(int argc, char **argv, struct args *a)
 		case 'e': epoch_s = optarg; break;
 		case 'o': a->out = optarg; break;
 		case 'p': a->print_order = true; break;
-		case 'h': usage(stdout); exit(EXIT_OK);
-		default: usage(stderr); exit(EXIT_USAGE);
+		case 'h': exit(show_usage(usage_text, EXIT_OK));
+		default: exit(show_usage(usage_text, EXIT_USAGE));
 		}
 	}
-	if (optind != argc || !a->mdir || !a->list || !a->init || !a->out || !epoch_s) {
-		usage(stderr);
-		exit(EXIT_USAGE);
-	}
+	if (optind != argc || !a->mdir || !a->list || !a->init || !a->out || !epoch_s)
+		exit(show_usage(usage_text, EXIT_USAGE));
 	a->epoch = parse_epoch(epoch_s);
 	a->kver = strrchr(a->mdir, '/') ? strrchr(a->mdir, '/') + 1 : a->mdir;
 	if (!*a->kver || strchr(a->kver, ' ') || strlen(a->kver) > 64)
@@ -333,7 +329,7 @@ int main(int argc, char **argv)
 	struct archive a = { .n = 0 };
 	size_t order[256], n_order;
 
-	set_program_name(prog);
+	set_program_name(PROG);
 	parse_args(argc, argv, &args);
 	load_moddep(args.mdir, &db);
 	n_order = order_modules(&db, args.list, &w, order, sizeof(order) / sizeof(*order));

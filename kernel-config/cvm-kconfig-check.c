@@ -21,12 +21,9 @@
 #include "util/exit.h"
 #include "util/file.h"
 
-static const char *prog = "cvm-kconfig-check";
+#define PROG "cvm-kconfig-check"
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: %s [--monolithic] [--all-hard] [--quiet] CONFIG FRAGMENT...\n", prog);
-}
+static const char usage_text[] = "usage: " PROG " [--monolithic] [--all-hard] [--quiet] CONFIG FRAGMENT...\n";
 
 static char *read_input(const char *path, size_t max, size_t *ret_len)
 {
@@ -92,20 +89,18 @@ int main(int argc, char **argv)
 	char *config_buf;
 	int c, r;
 
-	set_program_name(prog);
+	set_program_name(PROG);
 	while ((c = getopt_long(argc, argv, "q", opts, NULL)) != -1) {
 		switch (c) {
 		case 'M': monolithic = true; break;
 		case 'A': all_hard = true; break;
 		case 'q': quiet = true; break;
-		case 'h': usage(stdout); return EXIT_OK;
-		default:  usage(stderr); return EXIT_USAGE;
+		case 'h': return show_usage(usage_text, EXIT_OK);
+		default:  return show_usage(usage_text, EXIT_USAGE);
 		}
 	}
-	if (argc - optind < 2) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
+	if (argc - optind < 2)
+		return show_usage(usage_text, EXIT_USAGE);
 	config_path = argv[optind++];
 
 	if (kc_reqs_init(&reqs) < 0)
@@ -147,7 +142,7 @@ int main(int argc, char **argv)
 	}
 	printf("%s: %s: %zu ok, %zu missing, %zu wrong value, %zu forbidden present, %zu n/a; "
 	       "%zu hard requirement(s) failed, %zu recommendation(s) missed\n",
-	       prog, config_path, count[KC_OK], count[KC_MISSING], count[KC_WRONG_VALUE],
+	       PROG, config_path, count[KC_OK], count[KC_MISSING], count[KC_WRONG_VALUE],
 	       count[KC_FORBIDDEN], count[KC_NOT_APPLICABLE], hard_failed, rec_failed);
 
 	kc_config_free(&cfg);

@@ -37,7 +37,7 @@
 
 #define PAYLOAD_MAX (UINT64_C(64) << 30) /* the hash tree is built in memory */
 
-static const char *prog = "cvm-workload";
+#define PROG "cvm-workload"
 static char tmp_disk[PATH_MAX], tmp_fs[PATH_MAX];
 
 /* Runs at every exit (an atexit handler): a failed run leaves no temporary file. */
@@ -49,15 +49,12 @@ static void cleanup(void)
 		unlink(tmp_fs);
 }
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: %s pack DIR -o DISK --exec PATH [--arg A]... [--env K=V]... [--user UID:GID]\n"
-		   "                    [--workdir DIR] [--name NAME] [--manifest-out FILE] [--json]\n"
-		   "       %s manifest -o FILE --exec PATH [same options] (no payload)\n"
-		   "       %s identity FILE [--json]    (FILE: a manifest or a workload disk)\n"
-		   "env: SOURCE_DATE_EPOCH (erofs timestamps, default 0), MKFS_EROFS (default mkfs.erofs)\n",
-		prog, prog, prog);
-}
+static const char usage_text[] =
+	"usage: " PROG " pack DIR -o DISK --exec PATH [--arg A]... [--env K=V]... [--user UID:GID]\n"
+	"                    [--workdir DIR] [--name NAME] [--manifest-out FILE] [--json]\n"
+	"       " PROG " manifest -o FILE --exec PATH [same options] (no payload)\n"
+	"       " PROG " identity FILE [--json]    (FILE: a manifest or a workload disk)\n"
+	"env: SOURCE_DATE_EPOCH (erofs timestamps, default 0), MKFS_EROFS (default mkfs.erofs)\n";
 
 /* ---- identity ---------------------------------------------------------------------- */
 
@@ -152,7 +149,8 @@ static void run_mkfs(const char *dir, const char *out, const char *name)
 		if (fd >= 0)
 			dup2(fd, 0);
 		execvp(mkfs, (char **)argv);
-		fprintf(stderr, "%s: %s: %s\n", prog, mkfs, strerror(errno));
+		/* Not die(): exit() would run the parent's cleanup() in the child. */
+		fprintf(stderr, PROG ": %s: %s\n", mkfs, strerror(errno));
 		_exit(127);
 	}
 	if (waitpid(pid, &status, 0) < 0)
@@ -510,15 +508,11 @@ static int parse_args(int argc, char **argv, struct cli *c, struct manifest *m)
 	};
 	int o;
 
-	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		usage(argc < 2 ? stderr : stdout);
-		exit(argc < 2 ? EXIT_USAGE : EXIT_OK);
-	}
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
+		exit(show_usage(usage_text, argc < 2 ? EXIT_USAGE : EXIT_OK));
 	c->cmd = argv[1];
-	if (strcmp(c->cmd, "pack") != 0 && strcmp(c->cmd, "manifest") != 0 && strcmp(c->cmd, "identity") != 0) {
-		usage(stderr);
-		exit(EXIT_USAGE);
-	}
+	if (strcmp(c->cmd, "pack") != 0 && strcmp(c->cmd, "manifest") != 0 && strcmp(c->cmd, "identity") != 0)
+		exit(show_usage(usage_text, EXIT_USAGE));
 	optind = 2;
 	while ((o = getopt_long(argc, argv, "o:e:a:E:u:w:n:M:jh", opts, NULL)) != -1)
 		switch (o) {
@@ -531,8 +525,8 @@ static int parse_args(int argc, char **argv, struct cli *c, struct manifest *m)
 		case 'n': m->name = optarg; break;
 		case 'M': c->manifest_out = optarg; break;
 		case 'j': c->json = 1; break;
-		case 'h': usage(stdout); exit(EXIT_OK);
-		default: usage(stderr); exit(EXIT_USAGE);
+		case 'h': exit(show_usage(usage_text, EXIT_OK));
+		default: exit(show_usage(usage_text, EXIT_USAGE));
 		}
 	return optind;
 }
@@ -578,7 +572,7 @@ int main(int argc, char **argv)
 	struct cli c = { 0 };
 	int first;
 
-	set_program_name(prog);
+	set_program_name(PROG);
 	atexit(cleanup);
 	first = parse_args(argc, argv, &c, &m);
 	if (strcmp(c.cmd, "identity") == 0) {

@@ -37,13 +37,11 @@ int cmd_authenticode(int argc, char **argv)
 				return complain(EXIT_USAGE, "--alg: '%s' is not sha256 or sha384", optarg);
 			}
 			break;
-		case 'h': fputs(usage_text, stdout); return EXIT_OK;
-		default: fputs(usage_text, stderr); return EXIT_USAGE;
+		case 'h': return show_usage(usage_text, EXIT_OK);
+		default: return show_usage(usage_text, EXIT_USAGE);
 		}
-	if (optind + 1 != argc) {
-		fputs(usage_text, stderr);
-		return EXIT_USAGE;
-	}
+	if (optind + 1 != argc)
+		return show_usage(usage_text, EXIT_USAGE);
 
 	r = file_read_all(argv[optind], PE_FILE_MAX, &buf, &len);
 	if (r < 0)

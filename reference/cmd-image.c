@@ -493,13 +493,11 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			if (parse_uint(optarg, 16, UINT64_MAX, &o->guest_features) < 0)
 				return complain(EXIT_USAGE, "--guest-features: not a hex number");
 			break;
-		case 'h': fputs(usage_text, stdout); return -1;
-		default: fputs(usage_text, stderr); return EXIT_USAGE;
+		case 'h': show_usage(usage_text, EXIT_OK); return -1;
+		default: return show_usage(usage_text, EXIT_USAGE);
 		}
-	if (optind + 1 != argc) {
-		fputs(usage_text, stderr);
-		return EXIT_USAGE;
-	}
+	if (optind + 1 != argc)
+		return show_usage(usage_text, EXIT_USAGE);
 	o->dir = argv[optind];
 	return 0;
 }

@@ -65,13 +65,11 @@ int cmd_sign(int argc, char **argv)
 		switch (c) {
 		case 'k': key = optarg; break;
 		case 'o': out = optarg; break;
-		case 'h': fputs(usage, stdout); return EXIT_OK;
-		default: fputs(usage, stderr); return EXIT_USAGE;
+		case 'h': return show_usage(usage, EXIT_OK);
+		default: return show_usage(usage, EXIT_USAGE);
 		}
-	if (optind + 1 != argc || !key || !*key) {
-		fputs(usage, stderr);
-		return EXIT_USAGE;
-	}
+	if (optind + 1 != argc || !key || !*key)
+		return show_usage(usage, EXIT_USAGE);
 	if (!out) {
 		if (snprintf(sig_path, sizeof(sig_path), "%s.sig", argv[optind]) >= (int)sizeof(sig_path))
 			return EXIT_USAGE;
@@ -102,13 +100,11 @@ int cmd_verify_signature(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "p:h", opts, NULL)) != -1)
 		switch (c) {
 		case 'p': pub = optarg; break;
-		case 'h': fputs(usage, stdout); return EXIT_OK;
-		default: fputs(usage, stderr); return EXIT_USAGE;
+		case 'h': return show_usage(usage, EXIT_OK);
+		default: return show_usage(usage, EXIT_USAGE);
 		}
-	if (!pub || optind >= argc || argc - optind > 2) {
-		fputs(usage, stderr);
-		return EXIT_USAGE;
-	}
+	if (!pub || optind >= argc || argc - optind > 2)
+		return show_usage(usage, EXIT_USAGE);
 	doc = argv[optind];
 	sigp = argv[optind + 1];
 	if (!sigp) {

@@ -159,14 +159,12 @@ static int parse_opts(int argc, char **argv, struct snp_opts *o)
 			if (parse_hex64(optarg, &o->features) < 0)
 				return complain(EXIT_USAGE, "--guest-features '%s': not a 64-bit hex number", optarg);
 			break;
-		case 'h': fputs(USAGE, stdout); return -1;
-		default: fputs(USAGE, stderr); return EXIT_USAGE;
+		case 'h': show_usage(USAGE, EXIT_OK); return -1;
+		default: return show_usage(USAGE, EXIT_USAGE);
 		}
 	if (optind != argc || (!o->ovmf == !o->ovmf_hash) || (!!o->ovmf_hash != !!o->meta) ||
-	    (o->meta && o->ovmf)) {
-		fputs(USAGE, stderr);
-		return EXIT_USAGE;
-	}
+	    (o->meta && o->ovmf))
+		return show_usage(USAGE, EXIT_USAGE);
 	return 0;
 }
 
@@ -182,10 +180,8 @@ static int check_opts(struct snp_opts *o)
 		    o->vcpu_type)
 			return complain(EXIT_USAGE, "--print-ovmf-hash takes only --ovmf");
 	} else {
-		if (!o->vcpus_s || !o->vcpu_type) {
-			fputs(USAGE, stderr);
-			return EXIT_USAGE;
-		}
+		if (!o->vcpus_s || !o->vcpu_type)
+			return show_usage(USAGE, EXIT_USAGE);
 		if (parse_uint(o->vcpus_s, 10, SNP_MAX_VCPUS, &v) < 0 || v == 0)
 			return complain(EXIT_USAGE, "--vcpus '%s': not a number in 1..%u", o->vcpus_s, SNP_MAX_VCPUS);
 		o->vcpus = (unsigned)v;

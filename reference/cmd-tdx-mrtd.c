@@ -52,13 +52,11 @@ int cmd_tdx_mrtd(int argc, char **argv)
 			if (tdx_mrtd_order_from_name(optarg, &order) < 0)
 				return complain(EXIT_USAGE, "--page-order '%s': use per-page or two-pass", optarg);
 			break;
-		case 'h': fputs(USAGE, stdout); return EXIT_OK;
-		default: fputs(USAGE, stderr); return EXIT_USAGE;
+		case 'h': return show_usage(USAGE, EXIT_OK);
+		default: return show_usage(USAGE, EXIT_USAGE);
 		}
-	if (!ovmf || optind != argc) {
-		fputs(USAGE, stderr);
-		return EXIT_USAGE;
-	}
+	if (!ovmf || optind != argc)
+		return show_usage(USAGE, EXIT_USAGE);
 
 	r = file_read_all(ovmf, OVMF_MAX_SIZE, &buf, &len);
 	if (r < 0)

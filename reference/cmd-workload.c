@@ -54,17 +54,13 @@ int cmd_workload(int argc, char **argv)
 		switch (c) {
 		case 'm': manifest = optarg; break;
 		case 'j': json = 1; break;
-		case 'h':
-			fputs(USAGE, stdout);
-			return EXIT_OK;
-		default: fputs(USAGE, stderr); return EXIT_USAGE;
+		case 'h': return show_usage(USAGE, EXIT_OK);
+		default: return show_usage(USAGE, EXIT_USAGE);
 		}
 	if (optind + 1 == argc && !manifest)
 		disk = argv[optind];
-	else if (optind != argc || !manifest) {
-		fputs(USAGE, stderr);
-		return EXIT_USAGE;
-	}
+	else if (optind != argc || !manifest)
+		return show_usage(USAGE, EXIT_USAGE);
 
 	if (disk) {
 		/* M exactly as measure-agent reads it: GPT with CRCs, type and name, record. */

@@ -30,6 +30,12 @@ _Noreturn void die(int code, const char *fmt, ...)
 	exit(code);
 }
 
+int show_usage(const char *text, int code)
+{
+	fputs(text, code == EXIT_OK ? stdout : stderr);
+	return code;
+}
+
 int complain(int code, const char *fmt, ...)
 {
 	va_list ap;

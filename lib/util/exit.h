@@ -26,4 +26,8 @@ _Noreturn void die(int code, const char *fmt, ...) __attribute__((format(printf,
  * to a caller that still has to clean up. */
 int complain(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* A usage text: on stdout when it was asked for (--help, code EXIT_OK), on stderr
+ * after a bad command line (EXIT_USAGE). Returns code. */
+int show_usage(const char *text, int code);
+
 #endif
