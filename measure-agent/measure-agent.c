@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "util/exit.h"
 #include "util/file.h"
 #include "util/hex.h"
 #include "measure/workload_identity.h"
@@ -286,19 +287,19 @@ static int cmd_evidence(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "n:h", opts, NULL)) != -1)
 		switch (c) {
 		case 'n': hex = optarg; break;
-		case 'h': printf("usage: measure-agent evidence --nonce HEX (1..64 bytes)\n"); return 0;
-		default: return 2;
+		case 'h': printf("usage: measure-agent evidence --nonce HEX (1..64 bytes)\n"); return EXIT_OK;
+		default: return EXIT_USAGE;
 		}
 	if (!hex || optind != argc || hex_decode(hex, nonce, sizeof nonce, &n) < 0 || n == 0) {
 		fprintf(stderr, "measure-agent: evidence needs --nonce HEX of 1..64 bytes\n");
-		return 2;
+		return EXIT_USAGE;
 	}
 	r = evidence_print(nonce, n, stdout);
 	if (r < 0) {
 		fprintf(stderr, "measure-agent: evidence: %s\n", agent_detail()[0] ? agent_detail() : strerror(-r));
-		return 1;
+		return EXIT_SYSTEM;
 	}
-	return 0;
+	return EXIT_OK;
 }
 
 int main(int argc, char **argv)
@@ -307,9 +308,9 @@ int main(int argc, char **argv)
 	/* tpm2-tss logs to stderr by default; our one line per failure is the log. */
 	setenv("TSS2_LOG", "all+NONE", 0);
 	if (argc < 2 || strcmp(argv[1], "launch") == 0)
-		return argc <= 2 ? cmd_launch() : 2;
+		return argc <= 2 ? cmd_launch() : EXIT_USAGE;
 	if (strcmp(argv[1], "evidence") == 0)
 		return cmd_evidence(argc - 1, argv + 1);
 	fprintf(stderr, "usage: measure-agent [launch] | measure-agent evidence --nonce HEX\n");
-	return 2;
+	return EXIT_USAGE;
 }
