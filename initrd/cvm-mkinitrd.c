@@ -116,8 +116,8 @@ static uint32_t parse_epoch(const char *s)
 }
 
 struct args {
-	const char *mdir, *list, *init, *out;
-	const char *kver; /* the last component of mdir */
+	const char *modules_dir, *list, *init, *out;
+	const char *kver; /* the last component of modules_dir */
 	uint32_t epoch;
 	bool print_order;
 };
@@ -139,7 +139,7 @@ static void parse_args(int argc, char **argv, struct args *a)
 
 	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
 		switch (c) {
-		case 'm': a->mdir = optarg; break;
+		case 'm': a->modules_dir = optarg; break;
 		case 'l': a->list = optarg; break;
 		case 'i': a->init = optarg; break;
 		case 'e': epoch_s = optarg; break;
@@ -149,12 +149,12 @@ static void parse_args(int argc, char **argv, struct args *a)
 		default: exit(show_usage(usage_text, EXIT_USAGE));
 		}
 	}
-	if (optind != argc || !a->mdir || !a->list || !a->init || !a->out || !epoch_s)
+	if (optind != argc || !a->modules_dir || !a->list || !a->init || !a->out || !epoch_s)
 		exit(show_usage(usage_text, EXIT_USAGE));
 	a->epoch = parse_epoch(epoch_s);
-	a->kver = strrchr(a->mdir, '/') ? strrchr(a->mdir, '/') + 1 : a->mdir;
+	a->kver = strrchr(a->modules_dir, '/') ? strrchr(a->modules_dir, '/') + 1 : a->modules_dir;
 	if (!*a->kver || strchr(a->kver, ' ') || strlen(a->kver) > 64)
-		die(EXIT_USAGE, "--modules-dir %s: must end in the kernel version", a->mdir);
+		die(EXIT_USAGE, "--modules-dir %s: must end in the kernel version", a->modules_dir);
 }
 
 /* Dependencies, soft dependencies, built-ins: all as depmod wrote them. */
@@ -284,7 +284,7 @@ static void add_modules(struct archive *a, const struct args *args, const struct
 		bool optional = is_optional(w, m->name);
 
 		add_parent_dirs(a, dst, strlen(kdir));
-		add_file(a, dst, path_join(args->mdir, m->path), 0644, MODULE_MAX);
+		add_file(a, dst, path_join(args->modules_dir, m->path), 0644, MODULE_MAX);
 		order_len += (size_t)sprintf(order_text + order_len, "%s /%s\n",
 					     optional ? "optional" : "required", dst);
 		if (args->print_order)
@@ -331,7 +331,7 @@ int main(int argc, char **argv)
 
 	set_program_name(PROG);
 	parse_args(argc, argv, &args);
-	load_moddep(args.mdir, &db);
+	load_moddep(args.modules_dir, &db);
 	n_order = order_modules(&db, args.list, &w, order, sizeof(order) / sizeof(*order));
 
 	/* Per module: itself and at most a few parent directories; plus the fixed ones. */
