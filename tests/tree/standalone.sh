@@ -49,8 +49,8 @@ while IFS=: read -r f n tok; do
 	[[ $tok == */* && ! -d $(dirname "$tok") ]] && continue
 	sed -n "$((n > 1 ? n - 1 : 1)),${n}p" "$f" | grep -qE "($upstream)" && continue
 	echo "FAIL $f:$n: cites $tok, which is not in the repository"; bad=1
-done < <(grep -noE "(^|[^A-Za-z0-9_./-])(($tops)/[A-Za-z0-9_./-]*[A-Za-z0-9_]|[A-Za-z0-9_-]+\.md)" "${files[@]}" |
-	sed -E 's/^([^:]*:[0-9]+:)[^A-Za-z0-9_]?/\1/' |
+done < <(grep -noE "(^|[^A-Za-z0-9_./-])(($tops)/[A-Za-z0-9_./-]*[A-Za-z0-9_]|[A-Za-z0-9_-]+\.md)([^A-Za-z0-9_]|$)" "${files[@]}" |
+	sed -E 's/^([^:]*:[0-9]+:)[^A-Za-z0-9_]?/\1/; s/[^A-Za-z0-9_]$//' |
 	awk -F: '$3 ~ /\.[a-z]+$/ || $3 ~ /^lib\/[a-z]+\/[a-z_]+$/')
 
 # 4. Relative Markdown links.
