@@ -57,8 +57,10 @@ struct tpm;
 bool tpm_present(void);
 int tpm_open(struct tpm **ret);
 void tpm_close(struct tpm *t);
-/* Active PCR banks among sha1/sha256/sha384/sha512 (what the TPM allocated). */
-int tpm_banks(struct tpm *t, enum digest_alg *ret_algs, size_t *ret_n);
+/* Active PCR banks among sha1/sha256/sha384/sha512 (what the TPM allocated); one
+ * digest per bank goes into a CEL record. */
+#define TPM_MAX_BANKS CEL_MAX_DIGESTS
+int tpm_banks(struct tpm *t, enum digest_alg ret_algs[TPM_MAX_BANKS], size_t *ret_n);
 int tpm_extend(struct tpm *t, unsigned pcr, const struct cel_digest *d, size_t n);
 int tpm_pcr_read(struct tpm *t, enum digest_alg alg, unsigned pcr, uint8_t *ret);
 struct tpm_quote {

@@ -91,7 +91,7 @@ static int put_workload(FILE *f)
 
 static int put_tpm(FILE *f, const uint8_t *nonce, size_t nonce_len)
 {
-	enum digest_alg banks[4];
+	enum digest_alg banks[TPM_MAX_BANKS];
 	struct tpm_quote q = {0};
 	struct tpm *t = NULL;
 	size_t nb = 0;

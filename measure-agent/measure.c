@@ -115,7 +115,7 @@ static void log_append(int lfd, const struct cel_record *rec)
 /* The TPM and the banks it has active: every one of them gets H(M). */
 struct vtpm {
 	struct tpm *t;
-	enum digest_alg banks[4];
+	enum digest_alg banks[TPM_MAX_BANKS];
 	size_t n_banks;
 };
 

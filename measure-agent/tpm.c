@@ -18,20 +18,11 @@
 #include <tss2/tss2_tctildr.h>
 
 #include "agent.h"
+#include "tpm-banks.h"
 
 struct tpm {
 	TSS2_TCTI_CONTEXT *tcti;
 	ESYS_CONTEXT *esys;
-};
-
-static const struct {
-	enum digest_alg alg;
-	TPM2_ALG_ID id;
-} bank_algs[] = {
-	{ DIGEST_SHA1, TPM2_ALG_SHA1 },
-	{ DIGEST_SHA256, TPM2_ALG_SHA256 },
-	{ DIGEST_SHA384, TPM2_ALG_SHA384 },
-	{ DIGEST_SHA512, TPM2_ALG_SHA512 },
 };
 
 static int tss_fail(const char *what, TSS2_RC rc)
@@ -87,46 +78,20 @@ void tpm_close(struct tpm *t)
 	free(t);
 }
 
-int tpm_banks(struct tpm *t, enum digest_alg *ret_algs, size_t *ret_n)
+int tpm_banks(struct tpm *t, enum digest_alg ret_algs[TPM_MAX_BANKS], size_t *ret_n)
 {
 	TPMS_CAPABILITY_DATA *cap = NULL;
 	TPMI_YES_NO more;
-	size_t n = 0;
 	TSS2_RC rc;
+	int r;
 
 	rc = Esys_GetCapability(t->esys, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE,
 				TPM2_CAP_PCRS, 0, 1, &more, &cap);
 	if (rc != TSS2_RC_SUCCESS)
 		return tss_fail("GetCapability(PCRS)", rc);
-	for (UINT32 i = 0; i < cap->data.assignedPCR.count; i++) {
-		const TPMS_PCR_SELECTION *s = &cap->data.assignedPCR.pcrSelections[i];
-		bool active = false;
-
-		for (unsigned b = 0; b < s->sizeofSelect; b++)
-			active |= s->pcrSelect[b] != 0;
-		if (!active)
-			continue;
-		for (size_t k = 0; k < sizeof bank_algs / sizeof *bank_algs; k++)
-			if (bank_algs[k].id == s->hash)
-				ret_algs[n++] = bank_algs[k].alg;
-		/* An active bank we cannot hash for would stay unextended — and an
-		 * attacker could later fill it with values of their choosing. */
-		bool known = false;
-		for (size_t k = 0; k < sizeof bank_algs / sizeof *bank_algs; k++)
-			known |= bank_algs[k].id == s->hash;
-		if (!known) {
-			Esys_Free(cap);
-			agent_set_detail("active PCR bank with unsupported hash 0x%04x", s->hash);
-			return -EOPNOTSUPP;
-		}
-	}
+	r = tpm_banks_parse(&cap->data.assignedPCR, ret_algs, ret_n);
 	Esys_Free(cap);
-	if (n == 0) {
-		agent_set_detail("no active PCR bank");
-		return -ENODEV;
-	}
-	*ret_n = n;
-	return 0;
+	return r;
 }
 
 static TPM2_ALG_ID tpm_alg(enum digest_alg a)
