@@ -40,3 +40,9 @@ $(B)/tests/unit/test-agent-find $(B)/tests/unit/test-agent-tsm: $(AGENT_TEST_SRC
 	$(wildcard measure-agent/*.h) tests/unit/agent-sysroot.h tests/unit/tmptree.h
 $(B)/tests/unit/test-agent-find: $(UNIT_SRCS_test-agent-find)
 $(B)/tests/unit/test-agent-tsm: $(UNIT_SRCS_test-agent-tsm)
+
+# The bank list from a TPM's capability answer, without a TPM (tss2 types only).
+UNIT_SRCS_test-agent-tpm-banks := measure-agent/tpm-banks.c measure-agent/services.c tests/unit/agent-sysroot.c \
+	tests/unit/tmptree.c
+$(B)/tests/unit/test-agent-tpm-banks: $(UNIT_SRCS_test-agent-tpm-banks) $(wildcard measure-agent/*.h) \
+	tests/unit/agent-sysroot.h

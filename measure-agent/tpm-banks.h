@@ -11,8 +11,10 @@
 
 #include "agent.h"
 
-/* The active banks among sha1/sha256/sha384/sha512 into ret (at most TPM_MAX_BANKS),
- * their number into *ret_n. Returns 0 or -errno with a detail (agent_detail()). */
+/* The active banks into ret, their number into *ret_n. Refused (-errno and a detail in
+ * agent_detail(), nothing written past ret[TPM_MAX_BANKS - 1]): a malformed list or a
+ * hash listed twice (-EBADMSG), more than TPM_MAX_BANKS active banks (-E2BIG), an
+ * active bank that is not sha1/sha256/sha384/sha512 (-EOPNOTSUPP), none (-ENODEV). */
 int tpm_banks_parse(const TPML_PCR_SELECTION *pcrs, enum digest_alg ret[TPM_MAX_BANKS], size_t *ret_n);
 
 #endif

@@ -89,6 +89,13 @@ int tpm_banks(struct tpm *t, enum digest_alg ret_algs[TPM_MAX_BANKS], size_t *re
 				TPM2_CAP_PCRS, 0, 1, &more, &cap);
 	if (rc != TSS2_RC_SUCCESS)
 		return tss_fail("GetCapability(PCRS)", rc);
+	/* The whole list fits one answer (TPML_PCR_SELECTION holds every bank a TPM can
+	 * have): "more" would mean banks we were not told about, left unextended. */
+	if (cap->capability != TPM2_CAP_PCRS || more) {
+		Esys_Free(cap);
+		agent_set_detail("GetCapability(PCRS): %s", more ? "incomplete bank list" : "answer of another capability");
+		return -EBADMSG;
+	}
 	r = tpm_banks_parse(&cap->data.assignedPCR, ret_algs, ret_n);
 	Esys_Free(cap);
 	return r;
