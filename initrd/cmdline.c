@@ -12,23 +12,24 @@
 #include "kcmdline.h"
 
 /* Keys that would pick, or relax the checking of, the root some other way than
- * cvm-init does. cvm-init ignores nothing security-relevant silently: a command
- * line that carries one of these was written for a different boot path, so the
- * boot stops instead of guessing. Sources: systemd veritysetup-generator,
- * fstab-generator, volatile-root, debug-generator (v257); Linux init/main.c. */
+ * cvm-init does, or start something else than the verified root's systemd. cvm-init
+ * ignores nothing security-relevant silently: a command line that carries one of these
+ * was written for a different boot path, so the boot stops instead of guessing.
+ * Sources: systemd veritysetup-generator, fstab-generator, volatile-root,
+ * debug-generator, systemd(1) (v257); Linux init/main.c (init=, rdinit=); dracut
+ * (rd.break, rd.shell). Written as key_matches() compares: '_' for '-' or '_', without
+ * a leading "rd." (so "break" here is rd.break). */
 static const char *const refused_keys[] = {
-	"root", "init", "rw", "usrhash", "roothashsig",
+	"root", "init", "rdinit", "rw", "usrhash", "roothashsig",
 	"mount.usr", "mount.usrfstype", "mount.usrflags",
-	"systemd.verity", "rd.systemd.verity",
+	"systemd.verity",
 	"systemd.verity_root_data", "systemd.verity_root_hash", "systemd.verity_root_options",
 	"systemd.verity_usr_data", "systemd.verity_usr_hash", "systemd.verity_usr_options",
-	"systemd.volatile", "rd.systemd.volatile",
-	"systemd.debug_shell", "rd.systemd.debug_shell",
-	"rd.break", "rd.shell", "rd.emergency", "rd.rescue",
-	"emergency", "rescue", "single",
+	"systemd.volatile", "systemd.debug_shell", "systemd.unit",
+	"break", "shell", "emergency", "rescue", "single",
 };
 
-/* Keys cvm-init reads; each may appear at most once. */
+/* Keys cvm-init reads; each may appear at most once (in any spelling). */
 enum known_key { K_ROOTHASH, K_TIMEOUT, K_ROOTFSTYPE, K_ROOTFLAGS, K_RO, K_COUNT };
 static const char *const known_keys[K_COUNT] = {
 	[K_ROOTHASH] = "roothash",
@@ -39,6 +40,23 @@ static const char *const known_keys[K_COUNT] = {
 };
 
 #define NAMESPACE "cvm.init."
+
+/* Whether a key from the command line is `name` as systemd reads keys: '-' and '_'
+ * are the same character (proc_cmdline_key_streq), and in the initrd "rd.KEY" is KEY
+ * (PROC_CMDLINE_STRIP_RD_PREFIX). cvm-init is the initrd, so every spelling that
+ * systemd or the kernel could act on is caught; `name` is written with '_'. */
+static bool key_matches(const char *key, const char *name)
+{
+	if (strncmp(key, "rd.", 3) == 0)
+		key += 3;
+	for (; *key && *name; key++, name++) {
+		char k = *key == '-' ? '_' : *key;
+
+		if (k != *name)
+			return false;
+	}
+	return *key == *name;
+}
 
 static int fail(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -163,15 +181,16 @@ int initrd_cmdline_parse(const char *cmdline, struct initrd_cmdline *ret, char *
 			break;
 		}
 		for (k = 0; k < sizeof(refused_keys) / sizeof(*refused_keys); k++)
-			if (strcmp(key, refused_keys[k]) == 0)
+			if (key_matches(key, refused_keys[k]))
 				return fail(err, errlen,
 					    "%s%s: refused (cvm-init only boots the verity root from roothash=)",
 					    key, val ? "=" : "");
 		for (k = 0; k < K_COUNT; k++)
-			if (strcmp(key, known_keys[k]) == 0)
+			if (key_matches(key, known_keys[k]))
 				break;
 		if (k == K_COUNT) {
-			if (strncmp(key, NAMESPACE, strlen(NAMESPACE)) == 0)
+			if (strncmp(key, NAMESPACE, strlen(NAMESPACE)) == 0 ||
+			    strncmp(key, "rd." NAMESPACE, strlen("rd." NAMESPACE)) == 0)
 				return fail(err, errlen, "%s: unknown cvm-init option", key);
 			continue; /* the kernel's or systemd's business */
 		}

@@ -102,6 +102,38 @@ static void test_refused(void)
 	REFUSED("roothash=\"" RH "\"x", "quote");
 }
 
+/* systemd treats '-' and '_' in a key alike and, in the initrd, reads "rd.KEY" as KEY:
+ * every spelling systemd would act on is refused, and counts for "more than once". The
+ * kernel's rdinit= (which program of the initrd runs as init) is refused like init=. */
+static void test_key_spellings(void)
+{
+	struct initrd_cmdline c;
+
+	REFUSED("roothash=" RH " systemd.debug-shell", "systemd.debug-shell");
+	REFUSED("roothash=" RH " rd.systemd.debug-shell=1", "rd.systemd.debug-shell");
+	REFUSED("roothash=" RH " rd.systemd.debug_shell", "rd.systemd.debug_shell");
+	REFUSED("roothash=" RH " systemd.verity-root-data=/dev/vdb1", "systemd.verity-root-data");
+	REFUSED("roothash=" RH " systemd.verity_usr-hash=" RH, "systemd.verity_usr-hash");
+	REFUSED("roothash=" RH " rd.mount.usrflags=rw", "rd.mount.usrflags");
+	REFUSED("roothash=" RH " rd.systemd.volatile=yes", "rd.systemd.volatile");
+	REFUSED("roothash=" RH " rd.systemd.unit=emergency.target", "rd.systemd.unit");
+	REFUSED("roothash=" RH " systemd.unit=rescue.target", "systemd.unit");
+	REFUSED("roothash=" RH " rd.root=/dev/vda2", "rd.root");
+	REFUSED("roothash=" RH " rd.emergency", "rd.emergency");
+	REFUSED("roothash=" RH " rdinit=/bin/sh", "rdinit=");
+	REFUSED("rdinit=/init roothash=" RH, "rdinit=");
+	REFUSED("roothash=" RH " rd.roothash=" RH, "given more than once");
+	REFUSED("roothash=" RH " cvm.init.timeout=5 rd.cvm.init.timeout=6", "given more than once");
+	REFUSED("roothash=" RH " rd.cvm.init.fallback=1", "unknown cvm-init option");
+	REFUSED("roothash=" RH " rd.rootflags=rw", "rootflags");
+
+	/* Keys of the kernel and systemd that are not refused stay accepted in any spelling. */
+	CHECK_EQ_INT(parse("roothash=" RH " module.sig-enforce=1 systemd.crash-action=poweroff "
+			   "systemd.show_status=error rd.udev.log_level=3", &c), 0);
+	/* "rd." only as a prefix, '.' never equals '-' or '_'. */
+	CHECK_EQ_INT(parse("roothash=" RH " systemd_unit=x hard.rd.break=1 rootx=1 rd=1", &c), 0);
+}
+
 static void test_tokenizer(void)
 {
 	char s[] = "  a=1 \"b=two words\" c d=\"x y\" e= ";
@@ -142,6 +174,7 @@ int main(void)
 {
 	test_good();
 	test_refused();
+	test_key_spellings();
 	test_tokenizer();
 	test_too_long();
 	return unit_finish("test-initrd-cmdline");
