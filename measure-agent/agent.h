@@ -94,6 +94,12 @@ bool snp_present(void);
 int snp_get_report(const uint8_t report_data[64], uint8_t **ret, size_t *ret_len,
 		   uint8_t **ret_certs, size_t *ret_certs_len);
 
+/* ---- platform.c: the confidential-computing platform of this guest */
+struct cc_platform {
+	bool tdx, snp;
+};
+int cc_platform_detect(struct cc_platform *ret);
+
 /* ---- measure.c: launch steps that put M into the hardware's record; each ends the
  * program through agent_fatal() when a check fails (fail closed). */
 /* Launch-time bindings, checked before anything is extended. */

@@ -137,7 +137,8 @@ out:
 
 int evidence_print(const uint8_t *nonce, size_t nonce_len, FILE *out)
 {
-	bool tpm = tpm_present(), tdx = tdx_present(), snp = snp_present();
+	struct cc_platform cc;
+	bool tpm = tpm_present(), tdx, snp;
 	uint8_t inblob[64] = {0}, *log = NULL, *blob = NULL, *aux = NULL;
 	char *doc = NULL, p[PATH_MAX], hex[129];
 	size_t doclen = 0, loglen = 0, blen = 0, alen = 0;
@@ -147,6 +148,11 @@ int evidence_print(const uint8_t *nonce, size_t nonce_len, FILE *out)
 
 	if (nonce_len == 0 || nonce_len > 64)
 		return -EINVAL;
+	r = cc_platform_detect(&cc);
+	if (r < 0)
+		return r;
+	tdx = cc.tdx;
+	snp = cc.snp;
 	memcpy(inblob, nonce, nonce_len); /* zero-padded on the right (EVIDENCE.md) */
 	f = open_memstream(&doc, &doclen);
 	if (!f)

@@ -69,10 +69,15 @@ struct launch {
 
 static void detect_backends(struct launch *l)
 {
+	struct cc_platform cc;
+	int r = cc_platform_detect(&cc);
+
+	if (r < 0)
+		agent_fatal("confidential-computing platform", r);
 	l->allow_unbound = cmdline_has("cvmforge.allow_unbound=1");
 	l->tpm = tpm_present();
-	l->tdx = tdx_present();
-	l->snp = snp_present();
+	l->tdx = cc.tdx;
+	l->snp = cc.snp;
 }
 
 static void find_workload_manifest(struct launch *l)
