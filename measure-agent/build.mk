@@ -47,3 +47,9 @@ UNIT_SRCS_test-agent-tpm-banks := measure-agent/tpm-banks.c measure-agent/servic
 	tests/unit/tmptree.c
 $(B)/tests/unit/test-agent-tpm-banks: $(UNIT_SRCS_test-agent-tpm-banks) $(wildcard measure-agent/*.h) \
 	tests/unit/agent-sysroot.h
+
+# Platform detection from the kernel's state, against a temporary sysroot.
+UNIT_SRCS_test-agent-platform := measure-agent/platform.c measure-agent/tdx.c measure-agent/snp.c \
+	measure-agent/tsm.c $(AGENT_TEST_SRCS)
+$(B)/tests/unit/test-agent-platform: $(UNIT_SRCS_test-agent-platform) $(wildcard measure-agent/*.h) \
+	tests/unit/agent-sysroot.h tests/unit/tmptree.h

@@ -3,7 +3,8 @@
 measure-agent tests on a host without that hardware (docs/guest-interfaces.md §1–3).
 
   setup ROOT tdx|snp       create the sysfs/configfs/dev files (FIFOs where the kernel
-                           acts on a write or generates on a read)
+                           acts on a write or generates on a read) and the kernel's
+                           platform state (cpuinfo flag tdx_guest, sysfs cpu/sev)
   serve-rtmr ROOT OUT [START_HEX]
                            serve ONE open of measurements/rtmr3:sha384 like tsm-mr's
                            tm_digest_write: exactly one write() of exactly 48 bytes at
@@ -24,7 +25,23 @@ import hashlib, os, sys
 TDX = "sys/devices/virtual/misc/tdx_guest"
 TSM = "sys/kernel/config/tsm/report/cvmforge-measure-agent"
 
+def kernel_state(root, kind):
+    """What the kernel of a TDX / SNP guest shows about the platform (measure-agent
+    platform.c): the CPU flag tdx_guest, or the sev directory in sysfs."""
+    flags = "fpu vme de pse tsc msr pae mce cx8 apic hypervisor"
+    if kind == "tdx":
+        flags += " tdx_guest"
+    else:
+        d = os.path.join(root, "sys/devices/system/cpu/sev")
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, "vmpl"), "w") as f:
+            f.write("0\n")
+    os.makedirs(os.path.join(root, "proc"), exist_ok=True)
+    with open(os.path.join(root, "proc/cpuinfo"), "w") as f:
+        f.write("processor\t: 0\nflags\t\t: %s\n\n" % flags)
+
 def setup(root, kind):
+    kernel_state(root, kind)
     if kind == "tdx":
         m = os.path.join(root, TDX, "measurements")
         os.makedirs(m, exist_ok=True)
