@@ -88,7 +88,7 @@ $(B)/tests/unit/%: tests/unit/%.c tests/unit/unit.h $(LIBCVM_SAN) $(LIB_HDRS)
 		$(LIBCVM_SAN) $(UNIT_LIBS_$*) -lcrypto
 
 check: $(UNIT_TESTS)
-	tests/run $(UNIT_TESTS)
+	B=$(B) tests/run $(UNIT_TESTS)
 
 # ---- fuzz harnesses (libFuzzer) -----------------------------------------------------
 FUZZERS := $(patsubst tests/fuzz/%.c,$(B)/tests/fuzz/%,$(sort $(wildcard tests/fuzz/fuzz-*.c)))
@@ -110,6 +110,7 @@ install-image:
 # Test scripts are the executable tests/<area>/*.sh files (figures.sh are benchmarks);
 # they run after the unit tests and fuzzers, cheap areas first, QEMU boots later, the
 # second image build for the reproducibility check last. One summary line at the end.
+# B and CACHE reach every script through tests/run's environment (tests/README.md).
 TEST_AREAS   := tree reference kernel initrd image measure-agent boot e2e
 TEST_SCRIPTS := $(foreach a,$(TEST_AREAS),$(sort $(shell find tests/$(a) -maxdepth 1 -name '*.sh' \
 	-perm -u+x ! -name 'figures.sh' 2>/dev/null)))
@@ -120,7 +121,7 @@ test:
 	[ -f $(B)/kernel/vmlinuz ] || $(MAKE) kernel
 	[ -f $(B)/img-minimal/SHA256SUMS ] || $(MAKE) image-minimal
 	$(MAKE) all $(UNIT_TESTS) $(FUZZERS)
-	tests/run $(UNIT_TESTS) tests/fuzz/smoke.sh $(TEST_SCRIPTS)
+	B=$(B) CACHE=$(CACHE) tests/run $(UNIT_TESTS) tests/fuzz/smoke.sh $(TEST_SCRIPTS)
 
 # ---- host set-up: Debian packages only, idempotent ---------------------------------
 host-setup:

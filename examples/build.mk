@@ -30,4 +30,4 @@ PROGRAMS += $(ECHO_SERVER)
 .PHONY: e2e
 e2e: $(PROGRAMS)
 	[ -f $(B)/cvm.raw ] || $(MAKE) image
-	B=$(B) tests/run $(sort $(shell find tests/e2e -maxdepth 1 -name '*.sh' -perm -u+x))
+	B=$(B) CACHE=$(CACHE) tests/run $(sort $(shell find tests/e2e -maxdepth 1 -name '*.sh' -perm -u+x))

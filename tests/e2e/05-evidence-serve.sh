@@ -3,29 +3,29 @@
 # exercised in the VM by 10-loop.sh): the program is built with /bin/echo in place of
 # measure-agent, so a valid request shows the exact argv it would exec, and every
 # malformed request must get the error line and exit 3 (EXIT_INPUT) without exec.
-source "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 cc -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -Ilib '-DMEASURE_AGENT="/bin/echo"' \
 	-o "$WORK/serve" evidence-service/cvm-evidence-serve.c lib/util/io.c
-run() { # run INPUT → stdout in $out, status in $rc
+serve() { # serve INPUT → stdout in $out, status in $rc
 	rc=0
 	out=$(printf '%b' "$1" | "$WORK/serve" 2>/dev/null) || rc=$?
 }
 good=$(openssl rand -hex 64) # 128 hex digits: the maximum (64-byte REPORT_DATA)
 for req in "0a" "$good" "ABCDEF0123" ; do
-	run "$req\n"
+	serve "$req\n"
 	[[ $rc == 0 && $out == "evidence --nonce $req" ]] || fail "valid nonce '$req': exit $rc, '$out'"
 done
-run "abcd\r\n"
+serve "abcd\r\n"
 [[ $rc == 0 && $out == "evidence --nonce abcd" ]] || fail "CRLF request: exit $rc, '$out'"
-ok "valid requests exec 'measure-agent evidence --nonce HEX' with the nonce unchanged"
+pass "valid requests exec 'measure-agent evidence --nonce HEX' with the nonce unchanged"
 
 for req in "\n" "a\n" "abc\n" "zz\n" "ab cd\n" "--help\n" "ab\0cd\n" "${good}00\n" "$(printf 'a%.0s' {1..400})\n"; do
-	run "$req"
+	serve "$req"
 	[[ $rc == 3 && $out == "cvm-evidence: error: "* ]] || fail "request '${req:0:40}': exit $rc, '$out'"
 done
-ok "malformed requests (empty, odd, non-hex, option-like, NUL, 130 and 400 digits) refused with an error line"
+pass "malformed requests (empty, odd, non-hex, option-like, NUL, 130 and 400 digits) refused with an error line"
 
-run "abcd" # no newline before EOF: nobody to answer
+serve "abcd" # no newline before EOF: nobody to answer
 [[ $rc == 3 && -z $out ]] || fail "request without newline: exit $rc, '$out'"
 start=$SECONDS
 rc=0
@@ -35,4 +35,4 @@ out=$("$WORK/serve" <"$WORK/fifo" 2>/dev/null) || rc=$?
 exec {hold}>&-
 [[ $rc == 3 && $out == "cvm-evidence: error: no request within 10 s" && $((SECONDS - start)) -lt 12 ]] ||
 	fail "silent client: exit $rc, '$out' after $((SECONDS - start)) s"
-ok "a client that closes early gets nothing; a silent one is dropped after 10 s"
+pass "a client that closes early gets nothing; a silent one is dropped after 10 s"

@@ -3,23 +3,18 @@
 # unit that offers a console login or an emergency/debug shell, and none of the
 # documentation, locales or package-manager state nothing reads at run time.
 # Checked in the erofs extracted from build/cvm.raw, not in the mkosi configuration.
-set -uo pipefail
-cd "$(dirname "$0")/../.."
-. tests/image/lib.sh
+. "$(dirname "$0")/../lib.sh"
+need sfdisk jq fsck.erofs
+need_built cvm.raw
+disk=$B/cvm.raw
+root=$WORK/root
+extract_root "$disk" "$root"
 
-disk=${CVM_DISK:-build/cvm.raw}
-[[ -f $disk ]] || { echo "no $disk: run make image first"; exit 1; }
-root=$(mktemp -d /tmp/cvm-root-check.XXXXXX)
-trap 'rm -rf "$root"' EXIT
-extract_root "$disk" "$root/x" || { echo "cannot extract the root of $disk"; exit 1; }
-root=$root/x
-
-bad=0
 forbid() { # forbid WHAT FIND-ARGS...
 	local what=$1 hits; shift
 	hits=$(cd "$root" && find . "$@" 2>/dev/null | sort)
 	if [[ -n $hits ]]; then
-		echo "FORBIDDEN $what:"; sed 's/^/  /' <<<"$hits"; bad=1
+		bad "forbidden $what:"; sed 's/^/  /' <<<"$hits"
 	fi
 }
 
@@ -44,13 +39,11 @@ forbid "kernel modules in the root (the initrd loads what boot needs)" -path "./
 # The emergency and rescue targets must power off instead of offering a shell.
 for t in emergency rescue; do
 	grep -q '^Wants=poweroff.target' "$root/usr/lib/systemd/system/$t.target" ||
-		{ echo "FORBIDDEN: $t.target does not power off"; bad=1; }
+		bad "forbidden: $t.target does not power off"
 done
 # What must be there: PID 1, networkd with DHCP, the volatile /var, the boot report.
 for f in usr/lib/systemd/systemd usr/lib/systemd/network/80-cvm-ethernet.network \
 	usr/lib/systemd/system/var.mount usr/lib/cvmforge/cvm-boot-report usr/bin/measure-agent; do
-	[[ -e $root/$f ]] || { echo "MISSING: /$f"; bad=1; }
+	[[ -e $root/$f ]] || bad "missing: /$f"
 done
-
-((bad)) && exit 1
-echo "root of $disk: shell-less, $(cd "$root" && find . ! -type d | wc -l) files, $(du -sh "$root" | cut -f1) extracted"
+((FAILED)) || echo "root of $disk: shell-less, $(cd "$root" && find . ! -type d | wc -l) files, $(du -sh "$root" | cut -f1) extracted"

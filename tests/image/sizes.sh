@@ -1,22 +1,16 @@
 #!/usr/bin/env bash
 # Size report of the built image, with the targets as limits: root file system
 # <= 64 MiB, UKI <= 24 MiB (with its initrd), initrd <= 4 MiB uncompressed.
-set -uo pipefail
-cd "$(dirname "$0")/../.."
-. tests/image/lib.sh
-B=${B:-build}
-[[ -f $B/cvm.raw ]] || { echo "no $B/cvm.raw: run make image first"; exit 1; }
+. "$(dirname "$0")/../lib.sh"
+need sfdisk jq
+need_built cvm.raw cvm.efi cvm.initrd cvm.packages
 
-part_bytes() { # GPT type -> partition size in bytes
-	local start size
-	read -r start size < <(part_extent "$B/cvm.raw" "$1")
-	echo $((size * 512))
-}
+size_of() { local b; b=$(part_bytes "$B/cvm.raw" "$1"); echo "${b#* }"; } # GPT type -> bytes
 mib() { awk -v b="$1" 'BEGIN { printf "%.1f MiB", b / 1048576 }'; }
 
-root=$(part_bytes $TYPE_ROOT)
-verity=$(part_bytes $TYPE_ROOT_VERITY)
-esp=$(part_bytes $TYPE_ESP)
+root=$(size_of $TYPE_ROOT)
+verity=$(size_of $TYPE_ROOT_VERITY)
+esp=$(size_of $TYPE_ESP)
 uki=$(stat -c %s "$B/cvm.efi")
 initrd=$(stat -c %s "$B/cvm.initrd")
 disk=$(stat -c %s "$B/cvm.raw")
@@ -29,8 +23,6 @@ for row in "root-erofs $root" "root-verity $verity" "esp $esp" "uki $uki" "initr
 done
 printf '%-22s %12s\n' packages "$packages"
 
-fail=0
-((root <= 64 * 1048576)) || { echo "root file system over 64 MiB"; fail=1; }
-((uki <= 24 * 1048576)) || { echo "UKI over 24 MiB"; fail=1; }
-((initrd <= 4 * 1048576)) || { echo "initrd over 4 MiB"; fail=1; }
-exit $fail
+((root <= 64 * 1048576)) || bad "root file system over 64 MiB"
+((uki <= 24 * 1048576)) || bad "UKI over 24 MiB"
+((initrd <= 4 * 1048576)) || bad "initrd over 4 MiB"

@@ -3,7 +3,8 @@
 # payload, and — when the image is built — the agent's start-to-exec time in the VM
 # for a 1 MiB and a 1 GiB payload (lazy dm-verity: expected flat).
 # usage: tests/measure-agent/figures.sh [--vm]
-source "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
+need_built bin/cvm-workload
 ms() { local s=$EPOCHREALTIME; "$@" >/dev/null; echo $(( (${EPOCHREALTIME/./} - ${s/./}) / 1000 )); }
 
 mkdir -p "$WORK/p100/app"
@@ -16,13 +17,14 @@ echo "identity of the packed 100 MiB disk (GPT + record + hashes): $t ms"
 echo "disk size: $(stat -c %s "$WORK/p100.img") bytes"
 
 [[ ${1:-} == --vm ]] || exit 0
-IMAGE=${IMAGE:-$B/cvm.raw}
+need_vm
+need_built cvm.raw
 for size in 1 1024; do
 	d=$WORK/v$size
 	mkdir -p "$d/app"
-	cc -static -O2 -o "$d/app/marker" "$TOP/tests/measure-agent/workload-marker.c"
+	cc -static -O2 -o "$d/app/marker" tests/measure-agent/workload-marker.c
 	head -c $((size << 20)) /dev/urandom >"$d/app/blob"
 	"$PACK" pack "$d" -o "$WORK/v$size.img" --exec /app/marker --user 1000:1000 >/dev/null
-	(cd "$TOP" && scripts/run-vm --image "$IMAGE" --disk "$WORK/v$size.img" --log "$WORK/v$size.log" --timeout 900) >/dev/null 2>&1 || true
-	echo "payload $size MiB: $(tr -d '\r' <"$WORK/v$size.log" | grep -o 'measure-agent: starting .*ms after agent start' || echo 'no agent line')"
+	vm_run "v$size" --image "$B/cvm.raw" --disk "$WORK/v$size.img"
+	echo "payload $size MiB: $(console "v$size" | grep -o 'measure-agent: starting .*ms after agent start' || echo 'no agent line')"
 done

@@ -4,8 +4,9 @@
 # that fsck.erofs accepts, a verity tree that veritysetup verifies with the geometry
 # from the manifest (and rejects after a flipped payload byte), the identity equal to
 # cvm-reference's, and bad options refused with nothing written.
-source "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 need sfdisk veritysetup fsck.erofs jq
+need_built bin/cvm-workload
 
 src=$WORK/src
 mkdir -p "$src/app/bin" "$src/app/share" "$src/dev" "$src/proc" "$src/tmp"
@@ -26,35 +27,30 @@ done
 find "$cp2" -exec touch -h -d 2011-11-11 {} +
 pack "$cp2" -o "$WORK/c.img" >/dev/null
 cmp -s "$WORK/a.img" "$WORK/c.img" || fail "a copy of the directory packs to different bytes"
-ok "reproducible: $(sha256sum <"$WORK/a.img" | cut -c1-16)… for both packs and the reordered copy"
+pass "reproducible: $(sha256sum <"$WORK/a.img" | cut -c1-16)… for both packs and the reordered copy"
 
 # GPT and partitions
 sfdisk -d "$WORK/a.img" >"$WORK/pt" 2>&1 || fail "sfdisk: $(cat "$WORK/pt")"
 for n in cvm-manifest cvm-payload cvm-payload-verity; do grep -q "name=\"$n\"" "$WORK/pt" || fail "partition $n missing"; done
-part() { # part N → start size (sectors)
-	sfdisk -d "$WORK/a.img" | awk -v p="$WORK/a.img$1" '$1 == p { gsub(/,/, ""); print $4, $6 }'
-}
-read -r s1 n1 < <(part 1); read -r s2 n2 < <(part 2); read -r s3 n3 < <(part 3)
-dd if="$WORK/a.img" of="$WORK/p1" bs=512 skip="$s1" count="$n1" status=none
-dd if="$WORK/a.img" of="$WORK/p2" bs=512 skip="$s2" count="$n2" status=none
-dd if="$WORK/a.img" of="$WORK/p3" bs=512 skip="$s3" count="$n3" status=none
+for n in 1 2 3; do part_copy "$WORK/a.img" $n "$WORK/p$n"; done
+p2_bytes=$(stat -c %s "$WORK/p2")
 [[ $(head -c 8 "$WORK/p1") == CVMMANI1 ]] || fail "manifest record magic"
 len=$(od -An -tu4 -j8 -N4 "$WORK/p1" | tr -d ' ')
 dd if="$WORK/p1" of="$WORK/p1.m" iflag=skip_bytes,count_bytes skip=16 count="$len" status=none
 cmp -s "$WORK/p1.m" "$WORK/m.json" || fail "record != --manifest-out"
 fsck.erofs "$WORK/p2" >/dev/null 2>&1 || fail "fsck.erofs"
-ok "GPT with cvm-manifest/cvm-payload/cvm-payload-verity; record holds M exactly; erofs valid"
+pass "GPT with cvm-manifest/cvm-payload/cvm-payload-verity; record holds M exactly; erofs valid"
 
 v() { jq -r ".payload.verity.$1" "$WORK/m.json"; }
-[[ $(v data_blocks) -eq $((n2 * 512 / 4096)) ]] || fail "data_blocks $(v data_blocks) vs partition"
+[[ $(v data_blocks) -eq $((p2_bytes / 4096)) ]] || fail "data_blocks $(v data_blocks) vs partition"
 vs() { veritysetup verify --no-superblock --hash=sha256 --data-block-size="$(v data_block_size)" \
 	--hash-block-size="$(v hash_block_size)" --data-blocks="$(v data_blocks)" --salt="$(v salt)" \
 	"$1" "$WORK/p3" "$(v root_hash)" >/dev/null 2>&1; }
 vs "$WORK/p2" || fail "veritysetup verify with the manifest's geometry"
 cp "$WORK/p2" "$WORK/p2bad"
-printf '\x5a' | dd of="$WORK/p2bad" bs=1 seek=$((n2 * 512 / 2 + 123)) conv=notrunc status=none
+printf '\x5a' | dd of="$WORK/p2bad" bs=1 seek=$((p2_bytes / 2 + 123)) conv=notrunc status=none
 vs "$WORK/p2bad" && fail "veritysetup accepted a flipped payload byte"
-ok "verity tree: veritysetup verifies it with the manifest's root hash, rejects a flipped byte"
+pass "verity tree: veritysetup verifies it with the manifest's root hash, rejects a flipped byte"
 
 # identity: pack's output = identity of the disk = cvm-reference of the manifest
 "$PACK" identity "$WORK/a.img" >"$WORK/a.id2"
@@ -64,29 +60,27 @@ if [[ -x $B/bin/cvm-reference ]]; then
 	for k in manifest_sha256 manifest_sha384 pcr8_sha256 pcr8_sha384 rtmr3 host_data mrconfigid; do
 		[[ $(jq -r ".$k" "$WORK/ref.json") == $(awk -v k=$k '$1 == k { print $2 }' "$WORK/a.id") ]] || fail "$k differs from cvm-reference"
 	done
-	ok "identity = cvm-reference workload (lib/measure/workload_identity on both sides)"
+	pass "identity = cvm-reference workload (lib/measure/workload_identity on both sides)"
 fi
 [[ $(awk '$1 == "host_data_base64" { print $2 }' "$WORK/a.id" | base64 -d | od -An -v -tx1 | tr -d ' \n') == \
    $(awk '$1 == "host_data" { print $2 }' "$WORK/a.id") ]] || fail "host_data_base64"
-ok "host_data_base64 decodes to host_data (QEMU sev-snp-guest,host-data=)"
+pass "host_data_base64 decodes to host_data (QEMU sev-snp-guest,host-data=)"
 
 # refusals: clear message, exit code, nothing written
-expect() { # expect CODE MESSAGE CMD...
-	local code=$1 msg=$2 rc=0 o; shift 2
-	o=$("$@" 2>&1) || rc=$?
-	[[ $rc == "$code" ]] || fail "exit $rc (want $code) for: $* → $o"
-	grep -q -- "$msg" <<<"$o" || fail "message for $*: $o"
+refused() { # refused CODE MESSAGE CMD...
+	expect_exit "$1" "${*:3}" "${@:3}"
+	expect_output "$2"
 }
-expect 3 "No such file" "$PACK" pack "$WORK/nope" -o "$WORK/x.img" --exec /x
-expect 2 "expected KEY=VALUE" "$PACK" pack "$src" -o "$WORK/x.img" --exec /x --env NOEQUALS
-expect 2 "not a valid variable name" "$PACK" pack "$src" -o "$WORK/x.img" --exec /x --env 1A=b
-expect 2 "given twice" "$PACK" pack "$src" -o "$WORK/x.img" --exec /x --env A=1 --env A=2
-expect 2 "UID:GID" "$PACK" pack "$src" -o "$WORK/x.img" --exec /x --user 1000
-expect 2 "not a number" "$PACK" pack "$src" -o "$WORK/x.img" --exec /x --user -1:0
-expect 3 "absolute path" "$PACK" pack "$src" -o "$WORK/x.img" --exec relative
-expect 2 "needs -o FILE and --exec" "$PACK" pack "$src" --exec /x
+refused 3 "No such file" "$PACK" pack "$WORK/nope" -o "$WORK/x.img" --exec /x
+refused 2 "expected KEY=VALUE" "$PACK" pack "$src" -o "$WORK/x.img" --exec /x --env NOEQUALS
+refused 2 "not a valid variable name" "$PACK" pack "$src" -o "$WORK/x.img" --exec /x --env 1A=b
+refused 2 "given twice" "$PACK" pack "$src" -o "$WORK/x.img" --exec /x --env A=1 --env A=2
+refused 2 "UID:GID" "$PACK" pack "$src" -o "$WORK/x.img" --exec /x --user 1000
+refused 2 "not a number" "$PACK" pack "$src" -o "$WORK/x.img" --exec /x --user -1:0
+refused 3 "absolute path" "$PACK" pack "$src" -o "$WORK/x.img" --exec relative
+refused 2 "needs -o FILE and --exec" "$PACK" pack "$src" --exec /x
 [[ ! -e $WORK/x.img ]] && ! ls "$WORK"/x.img.tmp-* >/dev/null 2>&1 || fail "a refused pack left files"
-expect 3 "manifest refused" "$PACK" identity "$WORK/p3"
+refused 3 "manifest refused" "$PACK" identity "$WORK/p3"
 printf "X" | dd of="$WORK/b.img" bs=1 seek=$((512 + 20)) conv=notrunc status=none   # GPT header CRC
-expect 3 "not a valid workload disk" "$PACK" identity "$WORK/b.img"
-ok "bad options refused with exit 2/3, nothing written"
+refused 3 "not a valid workload disk" "$PACK" identity "$WORK/b.img"
+pass "bad options refused with exit 2/3, nothing written"

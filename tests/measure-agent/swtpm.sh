@@ -4,8 +4,9 @@
 # readable with jq --seq; a second run in the same boot refuses (exactly once);
 # malformed, oversized and ambiguous manifests stop before anything is measured;
 # `evidence` returns a quote whose signature OpenSSL verifies against the AK.
-source "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 need swtpm swtpm_setup tpm2_pcrread jq openssl python3
+need_built bin/measure-agent bin/cvm-workload
 
 uid=$(id -u) gid=$(id -g)
 "$PACK" manifest -o "$WORK/m.json" --name marker --exec /bin/echo --arg cvm-marker-ok \
@@ -23,7 +24,7 @@ grep -qx cvm-marker-ok <<<"$out" || fail "workload did not run: $out"
 grep -q "measured: PCR 8" <<<"$out" || fail "no measurement line: $out"
 [[ $(pcr sha256 8) == "$want256" ]] || fail "PCR 8 sha256 $(pcr sha256 8) != $want256"
 [[ $(pcr sha384 8) == "$want384" ]] || fail "PCR 8 sha384 $(pcr sha384 8) != $want384"
-ok "PCR 8 (sha256, sha384) = cvm-workload prediction"
+pass "PCR 8 (sha256, sha384) = cvm-workload prediction"
 
 log=$root/run/log/systemd/tpm2-measure.log
 [[ $(stat -c %a "$log") == 600 ]] || fail "log mode $(stat -c %a "$log") (sticky bit left set?)"
@@ -31,13 +32,13 @@ jq --seq -s -e --arg d "$sha256" 'length == 1 and .[0].pcr == 8 and
 	(.[0].digests | map(.hashAlg)) == ["sha256","sha384"] and .[0].digests[0].digest == $d and
 	.[0].content.eventType == "cvm-workload" and .[0].content.source == "fw_cfg"' <"$log" >/dev/null \
 	|| fail "CEL record: $(cat -v "$log")"
-ok "one CEL-JSON record, readable by jq --seq"
+pass "one CEL-JSON record, readable by jq --seq"
 
 # 2. exactly once per boot
 if out=$(CVM_SYSROOT=$root "$AGENT" 2>&1); then fail "second run succeeded"; fi
 grep -q "already measured in this boot" <<<"$out" || fail "second run: $out"
 [[ $(pcr sha256 8) == "$want256" ]] || fail "PCR 8 changed by the refused second run"
-ok "second run refused, PCR 8 unchanged"
+pass "second run refused, PCR 8 unchanged"
 
 # 3. evidence: quote over 4,8,9,11,12 verified with OpenSSL, nonce bound
 nonce=$(openssl rand -hex 32)
@@ -45,16 +46,16 @@ CVM_SYSROOT=$root "$AGENT" evidence --nonce "$nonce" >"$WORK/ev.json" || fail "e
 jq -e --arg s "$sha256" '.platforms == ["tpm"] and .workload.manifest_sha256 == $s and
 	(.event_log | length) == 1 and .tpm.pcrs.sha384["8"] != null' "$WORK/ev.json" >/dev/null \
 	|| fail "evidence document: $(head -c 600 "$WORK/ev.json")"
-python3 "$(dirname "$0")/check-evidence.py" "$WORK/ev.json" "$nonce" "$want256" || fail "quote check"
+python3 tests/measure-agent/check-evidence.py "$WORK/ev.json" "$nonce" "$want256" || fail "quote check"
 # the same TPM derives the same AK (endorsement hierarchy, fixed template)
 CVM_SYSROOT=$root "$AGENT" evidence --nonce 00 >"$WORK/ev2.json"
 [[ $(jq -r .tpm.ak_pem "$WORK/ev.json") == $(jq -r .tpm.ak_pem "$WORK/ev2.json") ]] || fail "AK not deterministic"
 # a forged nonce or a flipped attest byte must not verify
-if python3 "$(dirname "$0")/check-evidence.py" "$WORK/ev.json" "${nonce%??}00" 2>/dev/null; then fail "wrong nonce accepted"; fi
+if python3 tests/measure-agent/check-evidence.py "$WORK/ev.json" "${nonce%??}00" 2>/dev/null; then fail "wrong nonce accepted"; fi
 jq '.tpm.quote.attest |= (.[0:-2] + (if .[-2:] == "00" then "01" else "00" end))' "$WORK/ev.json" >"$WORK/forged.json"
-if python3 "$(dirname "$0")/check-evidence.py" "$WORK/forged.json" "$nonce" 2>/dev/null; then fail "forged attest accepted"; fi
+if python3 tests/measure-agent/check-evidence.py "$WORK/forged.json" "$nonce" 2>/dev/null; then fail "forged attest accepted"; fi
 if CVM_SYSROOT=$root "$AGENT" evidence --nonce "$(openssl rand -hex 65)" 2>/dev/null; then fail "65-byte nonce accepted"; fi
-ok "evidence: quote verifies with OpenSSL, deterministic AK, forgeries refused"
+pass "evidence: quote verifies with OpenSSL, deterministic AK, forgeries refused"
 
 # 4. refusals before any measurement (fresh TPM, PCR 8 must stay zero)
 start_swtpm "$WORK/tpm2"
@@ -67,7 +68,7 @@ refuse() { # refuse NAME EXPECTED-MESSAGE ROOT
 	grep -q "FATAL: .*$2" <<<"$o" || fail "$1: message: $o"
 	[[ $(wc -l <<<"$o") == 1 ]] || fail "$1: more than one line: $o"
 	[[ $(pcr sha256 8) == "$zero" ]] || fail "$1: PCR 8 changed"
-	ok "$1 refused: ${o#measure-agent: }"
+	pass "$1 refused: ${o#measure-agent: }"
 }
 r=$(new_root bad-json); printf '{"version":1,"name":"x"' >"$WORK/bad.json"; fwcfg_manifest "$r" "$WORK/bad.json"
 refuse "malformed manifest" "refused: manifest is not valid JSON" "$r"
@@ -102,7 +103,7 @@ grep -q "FATAL: no measurement backend" <<<"$o" || fail "no backend: $o"
 echo "console=ttyS0 cvmforge.allow_unbound=1" >"$r/proc/cmdline"
 o=$(CVM_SYSROOT=$r "$AGENT" 2>&1) || fail "development image refused: $o"
 grep -qx cvm-marker-ok <<<"$o" || fail "development image: $o"
-ok "no backend: refused; allowed only with cvmforge.allow_unbound=1"
+pass "no backend: refused; allowed only with cvmforge.allow_unbound=1"
 
 # 5. workload disk: found by GPT type+name through sysfs, measured; PCR 8 = pack's
 #    prediction. (Mounting needs device-mapper, which only works in the guest: the
@@ -115,4 +116,4 @@ grep -q "measured: PCR 8" <<<"$o" || fail "disk manifest not measured: $o"
 grep -q "FATAL: payload" <<<"$o" || fail "expected the payload step to fail on the host: $o"
 [[ $(pcr sha256 8) == $(identity pcr8_sha256 "$WORK/disk.img") ]] || fail "PCR 8 != pack prediction (disk)"
 jq --seq -s -e '.[0].content.source == "disk"' <"$r/run/log/systemd/tpm2-measure.log" >/dev/null || fail "source"
-ok "workload disk found without udev, PCR 8 = cvm-workload prediction"
+pass "workload disk found without udev, PCR 8 = cvm-workload prediction"

@@ -3,37 +3,28 @@
 # command line (virtee/sev-snp-measure tests/test_guest.py; virtee/sev @ 27b4e174
 # tests/measurement.rs — see tests/unit/test-snp-digest.c), the snp:ovmf-hash split,
 # Debian's AmdSev/IntelTdx firmware, and the documented exit codes for bad input.
-# Env: CVM_REFERENCE (binary), CVM_TESTDATA_DIR, CVM_FIRMWARE_DIR.
-set -uo pipefail
-
-ref=${CVM_REFERENCE:-build/bin/cvm-reference}
-td=${CVM_TESTDATA_DIR:-tests/data}
-fwd=${CVM_FIRMWARE_DIR:-/var/lib/cvmforge/firmware/root/usr/share/ovmf}
-fx=$td/ovmf_AmdSev_suffix.bin
-amd=$fwd/OVMF.amdsev.fd
-tdx=$fwd/OVMF.inteltdx.ms.fd
-fail=0
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
-for f in "$ref" "$fx" "$amd" "$tdx"; do
-	[[ -e $f ]] || { echo "missing $f"; exit 1; }
+. "$(dirname "$0")/../lib.sh"
+need_built bin/cvm-reference
+fx=$TESTDATA/ovmf_AmdSev_suffix.bin
+amd=$FIRMWARE/OVMF.amdsev.fd
+tdx=$FIRMWARE/OVMF.inteltdx.ms.fd
+for f in "$fx" "$amd" "$tdx"; do
+	[[ -e $f ]] || fail "missing $f"
 done
 
-# expect NAME WANT_RC WANT_STDOUT ARGS… — stdout compared exactly (empty on errors)
+# expect NAME WANT_RC WANT_STDOUT ARGS…: cvm-reference ARGS exits WANT_RC and prints
+# exactly WANT_STDOUT (nothing on errors, but a message on stderr).
 expect() {
-	local name=$1 want_rc=$2 want_out=$3 out rc
+	local name=$1 want_rc=$2 want_out=$3
 	shift 3
-	out=$("$ref" "$@" 2>"$work/err")
-	rc=$?
-	if [[ $rc != "$want_rc" || $out != "$want_out" ]]; then
-		echo "FAIL $name: rc=$rc out='$out' (want rc=$want_rc out='$want_out')"
-		sed 's/^/    /' "$work/err"
-		fail=1
-	elif [[ $want_rc != 0 && ! -s $work/err ]]; then
-		echo "FAIL $name: exit $rc without a message"; fail=1
+	run "$REF" "$@"
+	if [[ $RC != "$want_rc" || $(cat "$WORK/out") != "$want_out" ]]; then
+		bad "$name: exit $RC, output '$(cat "$WORK/out")' (want exit $want_rc, '$want_out')"
+		show_output
+	elif [[ $want_rc != 0 && ! -s $WORK/err ]]; then
+		bad "$name: exit $RC without a message"
 	else
-		echo "ok   $name"
+		pass "$name"
 	fi
 }
 
@@ -57,22 +48,22 @@ expect "test_snp_with_multiple_vcpus_default" 0 \
 	snp --ovmf "$fx" --kernel /dev/null --vcpus 4 --vcpu-type EPYC-v4 --guest-features 0x21
 
 # --cmdline-file: what `-append "$(cat FILE)"` passes (NUL and trailing newline dropped).
-printf '%s\n' "$cl" >"$work/cl-nl"; printf '%s\0' "$cl" >"$work/cl-nul"; printf 'a\0b' >"$work/cl-bad"
+printf '%s\n' "$cl" >"$WORK/cl-nl"; printf '%s\0' "$cl" >"$WORK/cl-nul"; printf 'a\0b' >"$WORK/cl-bad"
 for f in cl-nl cl-nul; do
 	expect "cmdline file $f" 0 \
 		6d287813eb5222d770f75005c664e34c204f385ce832cc2ce7d0d6f354454362f390ef83a92046c042e706363b4b08fa \
-		snp --ovmf "$fx" --kernel /dev/null --cmdline-file "$work/$f" --vcpus 1 --vcpu-type EPYC-v4
+		snp --ovmf "$fx" --kernel /dev/null --cmdline-file "$WORK/$f" --vcpus 1 --vcpu-type EPYC-v4
 done
 expect "cmdline file with data after NUL" 3 "" \
-	snp --ovmf "$fx" --kernel /dev/null --cmdline-file "$work/cl-bad" --vcpus 1 --vcpu-type EPYC-v4
+	snp --ovmf "$fx" --kernel /dev/null --cmdline-file "$WORK/cl-bad" --vcpus 1 --vcpu-type EPYC-v4
 expect "cmdline and cmdline file" 2 "" \
-	snp --ovmf "$fx" --kernel /dev/null --cmdline x --cmdline-file "$work/cl-nl" --vcpus 1 --vcpu-type EPYC-v4
+	snp --ovmf "$fx" --kernel /dev/null --cmdline x --cmdline-file "$WORK/cl-nl" --vcpus 1 --vcpu-type EPYC-v4
 
 # A file kernel/initrd is hashed like QEMU does (regression, see test-snp-digest.c).
-printf 'kernel-bytes' >"$work/k"; printf 'initrd-bytes' >"$work/i"
+printf 'kernel-bytes' >"$WORK/k"; printf 'initrd-bytes' >"$WORK/i"
 expect "Debian AmdSev, direct boot, 4 x EPYC-Milan" 0 \
 	2f2a609964518abf42f806410ba35839b86a5d8c67eabb00089c3655d56d34853ba20e80962c358277f78f685b634a8f \
-	snp --ovmf "$amd" --kernel "$work/k" --initrd "$work/i" --cmdline "console=ttyS0 root=/dev/vda" --vcpus 4 --vcpu-type EPYC-Milan
+	snp --ovmf "$amd" --kernel "$WORK/k" --initrd "$WORK/i" --cmdline "console=ttyS0 root=/dev/vda" --vcpus 4 --vcpu-type EPYC-Milan
 expect "Debian AmdSev, disk boot, 2 x EPYC-Genoa" 0 \
 	237d08f6443ab3f7310ffd20b6cc30ec3c0356324a052ca682c16c8c8dcc223865c5c1b7eabb26b63f315e28c5cc6614 \
 	snp --ovmf "$amd" --vcpus 2 --vcpu-type EPYC-Genoa
@@ -85,12 +76,12 @@ expect "Debian IntelTdx MRTD two-pass" 0 \
 
 # Refusals: 2 usage, 3 bad input.
 expect "no kernel-hashes section" 3 "" snp --ovmf "$tdx" --kernel /dev/null --vcpus 1 --vcpu-type EPYC
-expect "no SEV metadata" 3 "" snp --ovmf /usr/share/OVMF/OVMF_CODE_4M.fd --vcpus 1 --vcpu-type EPYC
-expect "no TDVF metadata" 3 "" tdx-mrtd --ovmf /usr/share/OVMF/OVMF_CODE_4M.fd
+expect "no SEV metadata" 3 "" snp --ovmf "$OVMF_CODE" --vcpus 1 --vcpu-type EPYC
+expect "no TDVF metadata" 3 "" tdx-mrtd --ovmf "$OVMF_CODE"
 expect "TDVF BFV outside a 4 KiB suffix" 3 "" tdx-mrtd --ovmf "$fx"
-expect "missing firmware" 3 "" snp --ovmf "$work/nope" --vcpus 1 --vcpu-type EPYC
-head -c 4095 "$fx" >"$work/short"
-expect "size not a page multiple" 3 "" snp --ovmf "$work/short" --vcpus 1 --vcpu-type EPYC
+expect "missing firmware" 3 "" snp --ovmf "$WORK/nope" --vcpus 1 --vcpu-type EPYC
+head -c 4095 "$fx" >"$WORK/short"
+expect "size not a page multiple" 3 "" snp --ovmf "$WORK/short" --vcpus 1 --vcpu-type EPYC
 expect "vcpus 0" 2 "" snp --ovmf "$fx" --vcpus 0 --vcpu-type EPYC
 expect "vcpus not a number" 2 "" snp --ovmf "$fx" --vcpus 2x --vcpu-type EPYC
 expect "vcpus too many" 2 "" snp --ovmf "$fx" --vcpus 4097 --vcpu-type EPYC
@@ -103,4 +94,3 @@ expect "ovmf-hash without metadata" 2 "" snp --ovmf-hash $ohash --vcpus 1 --vcpu
 expect "short ovmf-hash" 2 "" snp --ovmf-hash 086e --ovmf-metadata "$fx" --vcpus 1 --vcpu-type EPYC
 expect "bad page order" 2 "" tdx-mrtd --ovmf "$tdx" --page-order single
 
-exit $fail

@@ -4,68 +4,56 @@
 # genuine, the reference document is another image's (tests/fuzz/corpus/fuzz-refdoc/
 # full.json), so the firmware registers must FAIL while the quote, the nonce
 # and the workload bindings are judged on their own. Exercises every TDX/SNP line.
-# Env: CVM_REFERENCE (binary), CVM_EVIDENCE_DIR.
-set -uo pipefail
+. "$(dirname "$0")/../lib.sh"
+need python3
+need_built bin/cvm-reference
+E=$TESTDATA/evidence
+DOC=tests/fuzz/corpus/fuzz-refdoc/full.json
+[[ -d $E ]] || fail "missing $E"
 
-ref=${CVM_REFERENCE:-build/bin/cvm-reference}
-E=${CVM_EVIDENCE_DIR:-tests/data/evidence}
-DOC=$(dirname "$0")/../fuzz/corpus/fuzz-refdoc/full.json
-fail=0
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-for t in "$ref" "$E" "$DOC"; do [[ -e $t ]] || { echo "missing $t"; exit 1; }; done
-
-bad() { echo "FAIL $*"; fail=1; }
-good() { echo "ok   $*"; }
-# result REGISTER: ok or FAIL from the last verify output
-result() { awk -v r="$1" '$1 == r { print $2; exit }' "$work/out"; }
-expect_lines() {
-	for pair in "$@"; do
-		local reg=${pair%=*} want=${pair#*=} got
-		got=$(result "$reg")
-		[[ $got == "$want" ]] && good "$reg $want" || { bad "$reg: $got, expected $want"; cat "$work/out"; }
-	done
+# results REGISTER=RESULT...: each REGISTER's line in the last verify report has RESULT.
+results() {
+	local pair
+	for pair; do expect_lines "$WORK/out" "${pair#*=}" "${pair%=*}"; done
 }
 
 # --- TDX: quote 04 (non-zero MRCONFIGID) ------------------------------------------
 T=$E/tdx/04-trustee-v4-fmspc00a06d080000
 q64=$(head -c 4936 "$T/quote.dat" | base64 -w0)
-rd=$("$ref" evidence show --json "$T/quote.dat" | python3 -c 'import json,sys; print(json.load(sys.stdin)["report_data"])')
-cfg=$("$ref" evidence show --json "$T/quote.dat" | python3 -c 'import json,sys; print(json.load(sys.stdin)["mrconfigid"])')
+rd=$("$REF" evidence show --json "$T/quote.dat" | python3 -c 'import json,sys; print(json.load(sys.stdin)["report_data"])')
+cfg=$("$REF" evidence show --json "$T/quote.dat" | python3 -c 'import json,sys; print(json.load(sys.stdin)["mrconfigid"])')
 printf '{"version":1,"nonce":"%s","platforms":["tdx"],"event_log":[],"tdx":{"provider":"tdx_guest","quote":"%s"}}\n' \
-	"$rd" "$q64" >"$work/tdx.json"
-"$ref" verify --reference "$DOC" --evidence "$work/tdx.json" --nonce "$rd" --identity "$cfg" >"$work/out" 2>&1
-[[ $? == 1 ]] && good "TDX: verdict FAIL (foreign reference)" || bad "TDX exit status"
-expect_lines tdx.quote=ok MRTD=FAIL RTMR1=FAIL RTMR2=FAIL RTMR3=FAIL RTMR3.eventlog=ok MRCONFIGID=ok
-grep -Eq '^ok +tdx.nonce: report data equals the nonce' "$work/out" && good "TDX nonce" || bad "TDX nonce line"
+	"$rd" "$q64" >"$WORK/tdx.json"
+expect_exit 1 "TDX: verdict FAIL (foreign reference)" "$REF" verify --reference "$DOC" --evidence "$WORK/tdx.json" --nonce "$rd" --identity "$cfg"
+results tdx.quote=ok MRTD=FAIL RTMR1=FAIL RTMR2=FAIL RTMR3=FAIL RTMR3.eventlog=ok MRCONFIGID=ok
+expect_output '^ok +tdx.nonce: report data equals the nonce'
 # a different workload: MRCONFIGID must now fail; a replayed nonce fails the quote
-"$ref" verify --reference "$DOC" --evidence "$work/tdx.json" --nonce "$rd" --identity "${cfg%?}0" >"$work/out" 2>&1
-expect_lines MRCONFIGID=FAIL tdx.quote=ok
-"$ref" verify --reference "$DOC" --evidence "$work/tdx.json" --nonce 00 --identity "$cfg" >"$work/out" 2>&1
-expect_lines tdx.quote=FAIL
-grep -Eq '^FAIL +tdx.nonce' "$work/out" && good "replayed nonce named" || bad "nonce not named"
+run "$REF" verify --reference "$DOC" --evidence "$WORK/tdx.json" --nonce "$rd" --identity "${cfg%?}0"
+results MRCONFIGID=FAIL tdx.quote=ok
+run "$REF" verify --reference "$DOC" --evidence "$WORK/tdx.json" --nonce 00 --identity "$cfg"
+results tdx.quote=FAIL
+expect_output '^FAIL +tdx.nonce'
 # an RTMR3 record in the log that the quote does not reflect
 printf '{"version":1,"nonce":"%s","platforms":["tdx"],"event_log":[{"rtmr":3,"digests":[{"hashAlg":"sha384","digest":"%s"}],"content_type":"systemd"}],"tdx":{"provider":"tdx_guest","quote":"%s"}}\n' \
-	"$rd" "$cfg" "$q64" >"$work/tdx-log.json"
-"$ref" verify --reference "$DOC" --evidence "$work/tdx-log.json" --nonce "$rd" --identity "$cfg" >"$work/out" 2>&1
-expect_lines RTMR3.eventlog=FAIL
+	"$rd" "$cfg" "$q64" >"$WORK/tdx-log.json"
+run "$REF" verify --reference "$DOC" --evidence "$WORK/tdx-log.json" --nonce "$rd" --identity "$cfg"
+results RTMR3.eventlog=FAIL
 
 # --- SNP: report 02 (HOST_DATA zero) ------------------------------------------------
 S=$E/sev-snp/02-trustee-milan-v2-idblock
 r64=$(base64 -w0 "$S/report.bin")
-rd=$("$ref" evidence show --json "$S/report.bin" | python3 -c 'import json,sys; print(json.load(sys.stdin)["report_data"])')
+rd=$("$REF" evidence show --json "$S/report.bin" | python3 -c 'import json,sys; print(json.load(sys.stdin)["report_data"])')
 printf '{"version":1,"nonce":"%s","platforms":["snp"],"event_log":[],"snp":{"provider":"sev_guest","report":"%s"}}\n' \
-	"$rd" "$r64" >"$work/snp.json"
+	"$rd" "$r64" >"$WORK/snp.json"
 zero=$(printf '%064d' 0)
-"$ref" verify --reference "$DOC" --evidence "$work/snp.json" --nonce "$rd" --identity "$zero" \
-	--cert "$S/vcek.der" --chain "$S/ask_ark_milan.pem" >"$work/out" 2>&1
-[[ $? == 1 ]] && good "SNP: verdict FAIL (foreign reference)" || bad "SNP exit status"
-expect_lines snp.report=ok MEASUREMENT=FAIL HOST_DATA=ok
-"$ref" verify --reference "$DOC" --evidence "$work/snp.json" --nonce "$rd" --identity "${zero%?}1" \
-	--cert "$S/vcek.der" --chain "$S/ask_ark_milan.pem" >"$work/out" 2>&1
-expect_lines HOST_DATA=FAIL snp.report=ok
-"$ref" verify --reference "$DOC" --evidence "$work/snp.json" --nonce "$rd" --identity "$zero" >"$work/out" 2>&1
-expect_lines snp.report=FAIL
+expect_exit 1 "SNP: verdict FAIL (foreign reference)" "$REF" verify --reference "$DOC" --evidence "$WORK/snp.json" --nonce "$rd" --identity "$zero" \
+	--cert "$S/vcek.der" --chain "$S/ask_ark_milan.pem"
+results snp.report=ok MEASUREMENT=FAIL HOST_DATA=ok
+run "$REF" verify --reference "$DOC" --evidence "$WORK/snp.json" --nonce "$rd" --identity "${zero%?}1" \
+	--cert "$S/vcek.der" --chain "$S/ask_ark_milan.pem"
+results HOST_DATA=FAIL snp.report=ok
+run "$REF" verify --reference "$DOC" --evidence "$WORK/snp.json" --nonce "$rd" --identity "$zero"
+results snp.report=FAIL
 # the host's certificate table (auxblob) in the evidence replaces --cert/--chain:
 # built here from the sample's real VCEK, ASK and ARK (GUIDs: GHCB spec 56421)
 cert_table() { # VCEK_DER ASK_ARK_PEM → base64 table
@@ -89,13 +77,11 @@ for case in "02:ok" "01:FAIL"; do
 	src=${case%:*} want=${case#*:}
 	certs=$(cert_table "$E/sev-snp/$src"-*/vcek.der "$S/ask_ark_milan.pem")
 	printf '{"version":1,"nonce":"%s","platforms":["snp"],"snp":{"provider":"sev_guest","report":"%s","certs":"%s"}}\n' \
-		"$rd" "$r64" "$certs" >"$work/snp-certs.json"
-	"$ref" verify --reference "$DOC" --evidence "$work/snp-certs.json" --nonce "$rd" --identity "$zero" >"$work/out" 2>&1
-	expect_lines snp.report=$want HOST_DATA=ok
+		"$rd" "$r64" "$certs" >"$WORK/snp-certs.json"
+	run "$REF" verify --reference "$DOC" --evidence "$WORK/snp-certs.json" --nonce "$rd" --identity "$zero"
+	results snp.report=$want HOST_DATA=ok
 done
 
 # evidence of an unknown version is refused as input
-sed 's/"version":1/"version":2/' "$work/snp.json" >"$work/v2.json"
-"$ref" verify --reference "$DOC" --evidence "$work/v2.json" --nonce "$rd" --identity "$zero" >/dev/null 2>&1
-[[ $? == 3 ]] && good "evidence version 2 refused (exit 3)" || bad "version 2 accepted"
-exit $fail
+sed 's/"version":1/"version":2/' "$WORK/snp.json" >"$WORK/v2.json"
+expect_exit 3 "evidence version 2 refused" "$REF" verify --reference "$DOC" --evidence "$WORK/v2.json" --nonce "$rd" --identity "$zero"
