@@ -58,9 +58,9 @@ trap lib_on_exit EXIT
 trap 'echo "FAIL: ${BASH_SOURCE[0]#"$TOP"/}:$LINENO: \"$BASH_COMMAND\" exited $?" >&2' ERR
 
 # ---- assertions -------------------------------------------------------------------------
-# One line each: "ok: …" on stdout or "FAIL: …" on stderr. fail stops the test; bad and the expect_*
-# helpers report and carry on (so one run shows every mismatch), and the test fails
-# when it ends. tests/run: exit 0 pass, 77 skip, anything else fail.
+# One line each: "ok: …" on stdout, "FAIL: …" on stderr. fail stops the test; bad and
+# the expect_* helpers report and carry on (one run shows every mismatch), and the
+# test fails when it ends. tests/run: exit 0 pass, 77 skip, anything else fail.
 pass() { echo "ok: $*"; }
 bad() { echo "FAIL: $*" >&2; FAILED=1; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
