@@ -11,6 +11,7 @@
 # how to run everything, one area or one test.
 
 set -eEuo pipefail
+shopt -s inherit_errexit # a failing helper inside $(...) fails the assignment, too
 
 # ---- where things are -----------------------------------------------------------------
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -138,18 +139,19 @@ part_extent() {
 	sfdisk -J "$1" | jq -r --arg t "$2" "[.partitiontable.partitions[] | select($sel)][0] // empty |
 		\"\(.start) \(.size)\""
 }
-# part_bytes DISK TYPE|N: "offset size" of that partition in bytes (a failure if none).
+# part_bytes DISK TYPE|N: "offset size" of that partition in bytes (a failure if none:
+# these helpers stop the test, also from inside $(...)).
 part_bytes() {
 	local start size
 	read -r start size < <(part_extent "$1" "$2") || true
 	[[ -n ${start:-} ]] || fail "$1: no partition $2"
 	echo $((start * 512)) $((size * 512))
 }
-part_offset() { local b; b=$(part_bytes "$@"); echo "${b% *}"; }
+part_offset() { local b; b=$(part_bytes "$@") || exit 1; echo "${b% *}"; }
 # part_copy DISK TYPE|N OUT: the partition's bytes in OUT.
 part_copy() {
 	local b
-	b=$(part_bytes "$1" "$2")
+	b=$(part_bytes "$1" "$2") || exit 1
 	dd if="$1" of="$3" bs=512 skip=$((${b% *} / 512)) count=$((${b#* } / 512)) status=none
 }
 # flip_byte FILE OFFSET: XOR the byte at OFFSET with 0x01, in place.
@@ -166,7 +168,7 @@ PY
 # so the disk stays well-formed).
 replace_in_part() {
 	local b
-	b=$(part_bytes "$1" "$2")
+	b=$(part_bytes "$1" "$2") || exit 1
 	python3 - "$1" $b "$3" "$4" <<'PY'
 import sys
 p, off, size, old, new = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4].encode(), sys.argv[5].encode()
@@ -182,7 +184,7 @@ PY
 # keeps file data block-aligned: a 4 KiB block that starts with the ELF magic).
 elf_in_part() {
 	local b
-	b=$(part_bytes "$1" "$2")
+	b=$(part_bytes "$1" "$2") || exit 1
 	python3 - "$1" $b <<'PY'
 import sys
 b, off, size = open(sys.argv[1], "rb").read(), int(sys.argv[2]), int(sys.argv[3])
@@ -197,7 +199,7 @@ PY
 # erofs root partition (dump.erofs -e: "0: logical..logical | length : physical..physical").
 root_file_offset() {
 	local phys root
-	root=$(part_offset "$1" "$TYPE_ROOT")
+	root=$(part_offset "$1" "$TYPE_ROOT") || exit 1
 	part_copy "$1" "$TYPE_ROOT" "$WORK/root.erofs"
 	phys=$(dump.erofs -e --path="$2" "$WORK/root.erofs" | awk '$1 == "0:" { sub(/\.\..*/, "", $7); print $7; exit }')
 	rm -f "$WORK/root.erofs"

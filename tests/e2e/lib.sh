@@ -84,7 +84,9 @@ verify_fails() {
 
 # esp_with_uki DISK UKI: replace \EFI\BOOT\BOOTX64.EFI on DISK's ESP (in place).
 esp_with_uki() {
-	MTOOLS_SKIP_CHECK=1 mcopy -o -i "$1@@$(part_offset "$1" "$TYPE_ESP")" "$2" ::/EFI/BOOT/BOOTX64.EFI
+	local esp
+	esp=$(part_offset "$1" "$TYPE_ESP")
+	MTOOLS_SKIP_CHECK=1 mcopy -o -i "$1@@$esp" "$2" ::/EFI/BOOT/BOOTX64.EFI
 }
 
 # ukify_build OUT [--cmdline TEXT] [--osrel-extra LINE]: a UKI from the image's own

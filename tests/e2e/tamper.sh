@@ -39,7 +39,8 @@ flip_root_byte() {
 	local off
 	image=$WORK/root.raw
 	cp --sparse=always "$B/cvm.raw" "$image"
-	off=$(($(root_file_offset "$image" /usr/bin/measure-agent) + 24))
+	off=$(root_file_offset "$image" /usr/bin/measure-agent)
+	off=$((off + 24))
 	flip_byte "$image" "$off"
 	echo "  flipped disk byte $off (/usr/bin/measure-agent)"
 }
@@ -77,9 +78,11 @@ manifest_port() {
 # and PCR 8 are unchanged, but dm-verity refuses the block at exec; the agent says so
 # and the VM powers off.
 flip_payload_byte() {
+	local elf
 	disk=$WORK/payload.img
 	cp "$WORK/echo.img" "$disk"
-	flip_byte "$disk" $(($(elf_in_part "$disk" 2) + 24))
+	elf=$(elf_in_part "$disk" 2)
+	flip_byte "$disk" $((elf + 24))
 	nonce=no
 }
 

@@ -5,7 +5,7 @@
 need sfdisk jq
 need_built cvm.raw cvm.efi cvm.initrd cvm.packages
 
-size_of() { local b; b=$(part_bytes "$B/cvm.raw" "$1"); echo "${b#* }"; } # GPT type -> bytes
+size_of() { local b; b=$(part_bytes "$B/cvm.raw" "$1") || exit 1; echo "${b#* }"; } # GPT type -> bytes
 mib() { awk -v b="$1" 'BEGIN { printf "%.1f MiB", b / 1048576 }'; }
 
 root=$(size_of $TYPE_ROOT)

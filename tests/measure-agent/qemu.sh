@@ -62,7 +62,8 @@ pass "malformed manifest: boot stopped with the reason, VM powered off"
 # 3. one flipped byte in the workload binary's first block (its ELF header, e_shoff:
 #    harmless to the bytes, not to verity)
 cp "$WORK/good.img" "$WORK/flip.img"
-flip_byte "$WORK/flip.img" $(($(elf_in_part "$WORK/flip.img" 2) + 40))
+elf=$(elf_in_part "$WORK/flip.img" 2)
+flip_byte "$WORK/flip.img" $((elf + 40))
 boot flip --disk "$WORK/flip.img"
 vm_refused flip 'measure-agent: FATAL: starting the workload: exec /app/marker: Input/output error \(payload block failed dm-verity\)' \
 	cvm-workload-marker-ok
