@@ -201,7 +201,8 @@ root_file_offset() {
 	local phys root
 	root=$(part_offset "$1" "$TYPE_ROOT") || exit 1
 	part_copy "$1" "$TYPE_ROOT" "$WORK/root.erofs"
-	phys=$(dump.erofs -e --path="$2" "$WORK/root.erofs" | awk '$1 == "0:" { sub(/\.\..*/, "", $7); print $7; exit }')
+	# (awk reads to the end: leaving early would fail the pipe with SIGPIPE)
+	phys=$(dump.erofs -e --path="$2" "$WORK/root.erofs" | awk '$1 == "0:" && !n++ { sub(/\.\..*/, "", $7); print $7 }')
 	rm -f "$WORK/root.erofs"
 	[[ $phys =~ ^[0-9]+$ ]] || fail "cannot locate $2 in the erofs root of $1"
 	echo $((root + phys))
@@ -284,7 +285,7 @@ vm_refused() {
 	for never; do
 		! console_has "$name" "$never" || { show "$name"; fail "$name: the console shows /$never/"; }
 	done
-	echo "  $(grep -aEo -- "$re.*" <(console "$name") | head -n 1)"
+	echo "  $(grep -aEo -- "$re.*" <(console "$name") | sed -n 1p)"
 }
 
 console() { tr -d '\r' <"$WORK/$1.log"; }

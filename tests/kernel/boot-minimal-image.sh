@@ -15,5 +15,5 @@ cmp -s "$img/cvm.vmlinuz" "$B/kernel/vmlinuz" || fail "$img ships another kernel
 ! grep -q '\.ko' < <(cpio -it --quiet < "$img/cvm.initrd") || fail "$img/cvm.initrd carries kernel modules"
 vm_run minimal --accel tcg --boot-test --image "$img/cvm.raw"
 console_has minimal 'cvm-boot: ready boottime-ms' || { show minimal 40; fail "no boot marker"; }
-pass "boot-minimal-image: $(console minimal | grep -a -o 'cvm-boot: ready boottime-ms [0-9]*' | head -n 1)," \
+pass "boot-minimal-image: $(console minimal | grep -a -o 'cvm-boot: ready boottime-ms [0-9]*' | sed -n 1p)," \
 	"power-off after $(elapsed minimal) s wall"

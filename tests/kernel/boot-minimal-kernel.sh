@@ -43,7 +43,7 @@ boot() {
 	else echo "(marker seen only after exit)" >"$WORK/$name.secs"; fi
 	vm_ended "$name" || true
 	console_has "$name" 'cvm-boot: ready boottime-ms' || { show "$name" 40; fail "$name kernel did not reach the boot marker"; }
-	console "$name" | sed -n 's/.*cvm-boot: ready boottime-ms \([0-9]*\).*/\1/p' | head -n 1 > "$WORK/$name.ms"
+	console "$name" | sed -n 's/.*cvm-boot: ready boottime-ms \([0-9]*\).*/\1/p' | sed -n 1p > "$WORK/$name.ms"
 	console "$name" >"$B/kernel/boot-$name.log"
 }
 
@@ -54,7 +54,7 @@ boot minimal "$B/kernel/vmlinuz" "$WORK/minimal.initrd"
 # module at all, so reaching the marker with it proves virtio-blk, dm-verity and erofs
 # were built in -- Debian's kernel has them as modules and could not mount the root.
 # The firmware's PCR 4 (kernel image) must differ between the two runs as well.
-pcr4() { console "$1" | sed -n 's/.*cvm-boot-report: pcr-sha256 4 \([0-9a-f]*\).*/\1/p' | head -n 1; }
+pcr4() { console "$1" | sed -n 's/.*cvm-boot-report: pcr-sha256 4 \([0-9a-f]*\).*/\1/p' | sed -n 1p; }
 [[ -n $(pcr4 minimal) && $(pcr4 minimal) != "$(pcr4 debian)" ]] ||
 	fail "PCR 4 does not show a different kernel in the minimal run"
 # ... and the converse, explicitly: Debian's kernel with that initrd must not get there.

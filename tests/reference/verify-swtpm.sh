@@ -79,16 +79,20 @@ expect_lines "$WORK/out" ok PCR8.sha256.eventlog # the log itself is fine
 verify_expect "replayed nonce fails on the nonce" 1 '^tpm.nonce +FAIL ' \
 	--evidence "$WORK/ev.json" --manifest "$WORK/m.json" --nonce "$(openssl rand -hex 32)"
 
+# last_digit_changed JQ-PATH OUT: the evidence with the last hex digit at JQ-PATH changed
+last_digit_changed() {
+	jq "$1"' |= (.[0:-1] + (if .[-1:] == "0" then "1" else "0" end))' "$WORK/ev.json" >"$2"
+}
 # flip one bit in the last byte of the signature's s
-jq '.tpm.quote.signature |= (.[0:-1] + (if .[-1:] == "0" then "1" else "0" end))' "$WORK/ev.json" >"$WORK/forged.json"
+last_digit_changed .tpm.quote.signature "$WORK/forged.json"
 verify_expect "forged signature fails on the signature" 1 '^tpm.quote-signature +FAIL ' \
 	--evidence "$WORK/forged.json" --manifest "$WORK/m.json" --nonce "$nonce"
 
-jq '.event_log[-1].digests[0].digest |= (.[0:-1] + (if .[-1:] == "0" then "1" else "0" end))' "$WORK/ev.json" >"$WORK/log.json"
+last_digit_changed '.event_log[-1].digests[0].digest' "$WORK/log.json"
 verify_expect "tampered event log fails on the log replay" 1 '^PCR8.sha256.eventlog +FAIL ' \
 	--evidence "$WORK/log.json" --manifest "$WORK/m.json" --nonce "$nonce"
 
-jq '.tpm.pcrs.sha256["4"] |= (.[0:-1] + (if .[-1:] == "0" then "1" else "0" end))' "$WORK/ev.json" >"$WORK/pcr.json"
+last_digit_changed '.tpm.pcrs.sha256["4"]' "$WORK/pcr.json"
 verify_expect "tampered PCR value fails on the quote digest" 1 '^tpm.pcr-digest +FAIL ' \
 	--evidence "$WORK/pcr.json" --manifest "$WORK/m.json" --nonce "$nonce"
 
