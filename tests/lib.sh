@@ -29,8 +29,10 @@ PACK=$B/bin/cvm-workload
 TOOLS=${CACHE:-/var/cache/cvmforge}/tools               # pinned tools tree (make image)
 OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd               # Debian's ovmf
 OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
-FIRMWARE=/var/lib/cvmforge/firmware/root/usr/share/ovmf # SNP/TDX builds (scripts/host-setup)
-TESTDATA=$TOP/tests/data                                # captured reports, quotes, logs
+# The SNP/TDX firmware builds scripts/host-setup unpacks, and the captured reports, quotes
+# and logs of tests/data; the unit tests take the same overrides.
+FIRMWARE=${CVM_FIRMWARE_DIR:-/var/lib/cvmforge/firmware/root/usr/share/ovmf}
+TESTDATA=${CVM_TESTDATA_DIR:-$TOP/tests/data}
 LOGDIR=${TEST_LOGDIR:-$B/test-logs}                     # tests/run's logs; kept consoles
 VM_TIMEOUT=${VM_TIMEOUT:-900}                           # seconds before a boot counts as hung (TCG, busy host)
 

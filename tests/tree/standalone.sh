@@ -6,8 +6,7 @@
 # project and path ("systemd src/boot/efi/stub.c", "Linux lib/cmdline.c"): a path whose
 # folder this tree does not have, or that follows a project name on its line or the line
 # before, is not checked against this tree.
-set -euo pipefail
-cd "$(dirname "$0")/../.."
+. "$(dirname "$0")/../lib.sh"
 
 # Text files only: fixtures under tests/data and the fuzz corpora are data, not citations;
 # this script names the patterns it looks for.
@@ -17,16 +16,16 @@ mapfile -t files < <(git ls-files | grep -vE '^(tests/data|tests/fuzz/corpus|ker
 tops=$(git ls-files | sed -n 's|^\([^./][^/]*\)/.*|\1|p' | sort -u | paste -sd'|')
 upstream='systemd|uapi|UAPI|Linux|kernel|edk2|cryptsetup|mkosi|erofs-utils|dosfstools|QEMU|qemu|trustee|virtee|sev-snp-measure|dstack|go-sev-guest|go-tdx-guest|DCAP|Intel|AMD'
 
-bad=0 checked=0
+checked=0
 
 # 1. Paths a fresh clone on another machine would not have.
 while IFS= read -r hit; do
-	echo "FAIL $hit: machine-specific path"; bad=1
+	bad "$hit: machine-specific path"
 done < <(grep -nHE '(^|[^A-Za-z0-9_.-])(/work/|/home/[a-z]|\.\./shared\b|/tmp/b[0-9-])' "${files[@]}" || true)
 
 # 2. Documents that never were in this repository.
 while IFS= read -r hit; do
-	echo "FAIL $hit: cites a document outside the repository"; bad=1
+	bad "$hit: cites a document outside the repository"
 done < <(grep -nHwE 'DESIGN\.md|STYLE\.md|notes/[a-z-]+\.md' "${files[@]}" || true)
 
 # resolves FILE TOKEN: TOKEN names a file or a module (X.c/X.h) relative to the repository
@@ -48,7 +47,7 @@ while IFS=: read -r f n tok; do
 	resolves "$f" "$tok" && continue
 	[[ $tok == */* && ! -d $(dirname "$tok") ]] && continue
 	sed -n "$((n > 1 ? n - 1 : 1)),${n}p" "$f" | grep -qE "($upstream)" && continue
-	echo "FAIL $f:$n: cites $tok, which is not in the repository"; bad=1
+	bad "$f:$n: cites $tok, which is not in the repository"
 done < <(grep -noE "(^|[^A-Za-z0-9_./-])(($tops)/[A-Za-z0-9_./-]*[A-Za-z0-9_]|[A-Za-z0-9_-]+\.md)([^A-Za-z0-9_]|$)" "${files[@]}" |
 	sed -E 's/^([^:]*:[0-9]+:)[^A-Za-z0-9_]?/\1/; s/[^A-Za-z0-9_]$//' |
 	awk -F: '$3 ~ /\.[a-z]+$/ || $3 ~ /^lib\/[a-z]+\/[a-z_]+$/')
@@ -58,9 +57,8 @@ while IFS=: read -r f n link; do
 	link=${link%%#*}
 	[[ -z $link || $link == http* || $link == mailto:* ]] && continue
 	checked=$((checked + 1))
-	[[ -e $(dirname "$f")/$link ]] || { echo "FAIL $f:$n: link to $link does not resolve"; bad=1; }
+	[[ -e $(dirname "$f")/$link ]] || bad "$f:$n: link to $link does not resolve"
 done < <(git ls-files '*.md' | grep -v '^tests/data/' | xargs grep -noE '\]\([^) ]+\)' |
 	sed -E 's/\]\(([^)]*)\)$/\1/')
 
 echo "standalone: $checked citations checked in ${#files[@]} files"
-exit $bad
