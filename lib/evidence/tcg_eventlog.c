@@ -202,13 +202,33 @@ int tcg_log_next(struct tcg_log *log, struct tcg_event *ret)
 	return 1;
 }
 
+/* A StartupLocality record (PC Client FP spec §10.4.5.3) gives PCR 0 its starting
+ * value: locality in the last byte. It is honoured only as PCR 0's one record of
+ * 17 bytes, before anything extended PCR 0; anywhere else it would wipe PCR 0 events
+ * listed before it from the replay, so the log is refused. The CC event log has no
+ * locality at all. Returns 1 (applied), 0 (not a StartupLocality record), -EBADMSG. */
+static int startup_locality(const struct tcg_event *ev, enum tcg_log_format format, int *pcr0_started,
+			    struct tcg_replay *rp)
+{
+	if (ev->type != EV_NO_ACTION || ev->data_len < 16 || memcmp(ev->data, STARTUP_LOCALITY_SIG, 16) != 0)
+		return 0;
+	if (format == TCG_LOG_CCEL || ev->index != 0 || ev->data_len != 17 || *pcr0_started)
+		return -EBADMSG;
+	for (size_t b = 0; b < rp->n_banks; b++) {
+		memset(rp->reg[b][0], 0, DIGEST_MAX);
+		rp->reg[b][0][digest_len(rp->bank_alg[b]) - 1] = ev->data[16];
+	}
+	*pcr0_started = 1;
+	return 1;
+}
+
 int tcg_log_replay(const uint8_t *buf, size_t len, enum tcg_log_format want, struct tcg_replay *ret)
 {
 	struct tcg_log log;
 	struct tcg_event ev;
 	struct tcg_replay *rp = ret;
 	struct tcg_replay tmp;
-	int r, first = 1;
+	int r, first = 1, pcr0_started = 0;
 
 	r = tcg_log_open(buf, len, want, &log);
 	if (r < 0)
@@ -230,16 +250,11 @@ int tcg_log_replay(const uint8_t *buf, size_t len, enum tcg_log_format want, str
 			continue;
 		}
 		first = 0;
-		if (ev.type == EV_NO_ACTION) {
-			/* StartupLocality sets PCR 0's starting value (FP spec §10.4.5.3). */
-			if (log.format != TCG_LOG_CCEL && ev.index == 0 && ev.data_len == 17 &&
-			    memcmp(ev.data, STARTUP_LOCALITY_SIG, 16) == 0)
-				for (size_t b = 0; b < tmp.n_banks; b++) {
-					memset(tmp.reg[b][0], 0, DIGEST_MAX);
-					tmp.reg[b][0][digest_len(tmp.bank_alg[b]) - 1] = ev.data[16];
-				}
+		r = startup_locality(&ev, log.format, &pcr0_started, &tmp);
+		if (r < 0)
+			return r;
+		if (ev.type == EV_NO_ACTION)
 			continue;
-		}
 		if (log.format == TCG_LOG_CCEL) {
 			/* MR index 1..4 = RTMR0..3; 0 (MRTD) is never extended by firmware. */
 			if (ev.index < 1 || ev.index > TCG_NUM_RTMRS)
@@ -249,6 +264,7 @@ int tcg_log_replay(const uint8_t *buf, size_t len, enum tcg_log_format want, str
 			if (ev.index >= TCG_NUM_PCRS)
 				return -EBADMSG;
 			reg = ev.index;
+			pcr0_started |= reg == 0;
 		}
 		/* Every active bank must be extended by every event (PC Client FP spec:
 		 * "all active PCR banks"); a missing bank would let its value float. */

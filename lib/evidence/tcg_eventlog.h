@@ -97,7 +97,9 @@ struct tcg_replay {
  * EV_NO_ACTION, starting from zero except PCR 0 after a StartupLocality event
  * (PC Client FP spec §10.4.5.3: the last byte is the locality). Returns 0,
  * -EBADMSG (malformed record, PCR/MR index out of range, a digest for an algorithm
- * the SpecID does not list, or a bank missing from an event), -EOPNOTSUPP (a bank
+ * the SpecID does not list, a bank missing from an event, or a StartupLocality
+ * record that is not PCR 0's only one, 17 bytes, before PCR 0's first extend — a
+ * later one would hide the PCR 0 events before it), -EOPNOTSUPP (a bank
  * lib/measure/digest cannot compute) or -EIO. */
 int tcg_log_replay(const uint8_t *buf, size_t len, enum tcg_log_format want, struct tcg_replay *ret);
 

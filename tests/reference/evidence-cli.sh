@@ -130,4 +130,26 @@ for f in "$E"/tpm/03-eventlogs-physical-hosts/*.bin; do
 done
 head -c 3000 "$P/binary_bios_measurements" >"$WORK/cut.bin"
 expect_exit 3 "truncated event log" "$REF" eventlog "$WORK/cut.bin"
+# StartupLocality sets PCR 0's starting value only before PCR 0's first extend: moved
+# behind the first PCR 0 event (which it would then hide from the replay), it is refused
+python3 - "$E/tpm/03-eventlogs-physical-hosts/gdc-host.bin" "$WORK/late-locality.bin" <<'PY'
+import struct, sys
+b = open(sys.argv[1], "rb").read()
+spec = 32 + struct.unpack_from("<I", b, 28)[0]
+n_algs = struct.unpack_from("<I", b, 32 + 24)[0]
+sizes = dict(struct.unpack_from("<HH", b, 32 + 28 + 4 * i) for i in range(n_algs))
+recs, off = [], spec
+while off < len(b) and len(recs) < 3:
+    pcr, typ, cnt = struct.unpack_from("<III", b, off)
+    o = off + 12
+    for _ in range(cnt):
+        o += 2 + sizes[struct.unpack_from("<H", b, o)[0]]
+    o += 4 + struct.unpack_from("<I", b, o)[0]
+    recs.append((pcr, typ, b[off:o])); off = o
+assert recs[0][1] == 3 and recs[0][2].find(b"StartupLocality") > 0 and recs[1][0] == 0 and recs[1][1] != 3, recs
+end = spec + len(recs[0][2]) + len(recs[1][2])
+open(sys.argv[2], "wb").write(b[:spec] + recs[1][2] + recs[0][2] + b[end:])
+PY
+expect_exit 3 "StartupLocality after a PCR 0 event" "$REF" eventlog "$WORK/late-locality.bin"
+expect_output "malformed event log"
 
