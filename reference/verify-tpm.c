@@ -249,145 +249,223 @@ out:
 	return hash;
 }
 
-/* PCR values of the quoted bank replayed from a firmware log alone: PCRs the log
- * never extends keep their reset value — zero, except PCR 17..22, which a PC Client
- * TPM resets to all ones (PC Client Platform TPM Profile, "PCR reset values"). */
-static int pcrs_from_log(const char *path, const struct tpm_attest *a, struct pcr_file *ret)
+/* A firmware log, replayed; the caller frees *ret. */
+static int replay_file(const char *path, struct tcg_replay **ret)
 {
 	struct tcg_replay *rp = malloc(sizeof(*rp));
-	struct pcr_file pf = { 0 };
-	enum digest_alg want;
 	uint8_t *log = NULL;
-	size_t len, bank = SIZE_MAX;
+	size_t len;
 	int r;
 
 	if (!rp)
 		return -ENOMEM;
-	r = a->n_banks == 1 ? digest_from_tpm_alg(a->banks[0].hash, &want) : -EOPNOTSUPP;
-	if (r == 0)
-		r = file_read_all(path, TCG_LOG_MAX_SIZE, &log, &len);
+	r = file_read_all(path, TCG_LOG_MAX_SIZE, &log, &len);
 	if (r == 0)
 		r = tcg_log_replay(log, len, TCG_LOG_AUTO, rp);
-	for (size_t i = 0; r == 0 && i < rp->n_banks; i++)
-		if (rp->bank_alg[i] == want)
-			bank = i;
-	if (r == 0 && bank == SIZE_MAX)
-		r = -ENOENT;
-	if (r == 0) {
-		pf.alg = want;
-		pf.have = 0xFFFFFF;
-		for (unsigned p = 0; p < TCG_NUM_PCRS; p++) {
-			if (rp->extended[bank] >> p & 1)
-				memcpy(pf.v[p], rp->reg[bank][p], digest_len(want));
-			else
-				memset(pf.v[p], p >= 17 && p <= 22 ? 0xFF : 0, digest_len(want));
-		}
-		*ret = pf;
-	}
 	free(log);
+	if (r < 0) {
+		free(rp);
+		return r;
+	}
+	*ret = rp;
+	return 0;
+}
+
+static size_t replay_bank(const struct tcg_replay *rp, enum digest_alg alg)
+{
+	for (size_t i = 0; i < rp->n_banks; i++)
+		if (rp->bank_alg[i] == alg)
+			return i;
+	return SIZE_MAX;
+}
+
+/* The PCRs the quote selects, in any bank (bit i = PCR i). */
+static uint32_t quoted_pcrs(const struct tpm_attest *a)
+{
+	uint32_t set = 0;
+
+	for (size_t b = 0; b < a->n_banks; b++)
+		for (unsigned p = 0; p < TCG_NUM_PCRS; p++)
+			if (tpm_pcr_is_selected(&a->banks[b], p))
+				set |= UINT32_C(1) << p;
+	return set;
+}
+
+/* "0 1 5" for bits 0, 1, 5. */
+static void pcr_list(uint32_t set, char *out, size_t size)
+{
+	size_t pos = 0;
+
+	out[0] = 0;
+	for (unsigned p = 0; p < TCG_NUM_PCRS && pos < size; p++)
+		if (set >> p & 1)
+			pos += (size_t)snprintf(out + pos, size - pos, "%s%u", pos ? " " : "", p);
+}
+
+/* The log vouches only for registers the quote covers: PCRs it extends outside the
+ * quote are named as not verified (a skip, which never counts as passed). */
+static void report_unquoted(uint32_t extended, uint32_t quoted, struct checks *c)
+{
+	char list[3 * TCG_NUM_PCRS + 1];
+
+	if (!(extended & ~quoted))
+		return;
+	pcr_list(extended & ~quoted, list, sizeof(list));
+	check_skip(c, "eventlog-unquoted", "the log also extends PCR %s, which the quote does not cover: "
+		   "those events are not verified", list);
+}
+
+/* PCR values of the quoted bank replayed from a firmware log alone: PCRs the log
+ * never extends keep their reset value — zero, except PCR 17..22, which a PC Client
+ * TPM resets to all ones (PC Client Platform TPM Profile, "PCR reset values").
+ * *ret_extended: the PCRs the log extends. */
+static int pcrs_from_log(const char *path, const struct tpm_attest *a, struct pcr_file *ret, uint32_t *ret_extended)
+{
+	struct tcg_replay *rp = NULL;
+	enum digest_alg want;
+	size_t bank;
+	int r;
+
+	r = a->n_banks == 1 ? digest_from_tpm_alg(a->banks[0].hash, &want) : -EOPNOTSUPP;
+	if (r == 0)
+		r = replay_file(path, &rp);
+	if (r < 0)
+		return r;
+	bank = replay_bank(rp, want);
+	if (bank == SIZE_MAX) {
+		free(rp);
+		return -ENOENT;
+	}
+	memset(ret, 0, sizeof(*ret));
+	ret->alg = want;
+	ret->have = 0xFFFFFF;
+	for (unsigned p = 0; p < TCG_NUM_PCRS; p++) {
+		if (rp->extended[bank] >> p & 1)
+			memcpy(ret->v[p], rp->reg[bank][p], digest_len(want));
+		else
+			memset(ret->v[p], p >= 17 && p <= 22 ? 0xFF : 0, digest_len(want));
+	}
+	*ret_extended = rp->extended[bank];
 	free(rp);
-	return r;
+	return 0;
+}
+
+/* pcrDigest against the values in pf (read from src). Returns 1 when it matches. */
+static int check_pcr_digest(const struct tpm_attest *a, uint16_t sig_hash, const struct pcr_file *pf,
+			    const char *src, struct checks *c)
+{
+	enum digest_alg dalg;
+	struct digest_ctx *ctx;
+	uint8_t d[DIGEST_MAX];
+	int ok;
+
+	/* The digest's hash is the signing scheme's; without a verified signature fall
+	 * back to the algorithm whose length pcrDigest has. */
+	if ((sig_hash ? digest_from_tpm_alg(sig_hash, &dalg) : alg_by_len(a->pcr_digest_len, &dalg)) < 0) {
+		check_fail(c, "pcr-digest", "cannot tell pcrDigest's hash");
+		return 0;
+	}
+	ctx = digest_begin(dalg);
+	if (!ctx) {
+		check_fail(c, "pcr-digest", "hash failure");
+		return 0;
+	}
+	for (size_t b = 0; b < a->n_banks; b++) {
+		enum digest_alg bank;
+
+		if (digest_from_tpm_alg(a->banks[b].hash, &bank) < 0 || bank != pf->alg) {
+			digest_abort(ctx);
+			check_fail(c, "pcr-digest", "quote selects bank %s, %s holds %s",
+				   tpm_alg_name(a->banks[b].hash) ? tpm_alg_name(a->banks[b].hash) : "?", src,
+				   digest_name(pf->alg));
+			return 0;
+		}
+		for (unsigned p = 0; p < 8u * a->banks[b].size; p++) {
+			if (!tpm_pcr_is_selected(&a->banks[b], p))
+				continue;
+			if (p >= TCG_NUM_PCRS || !(pf->have >> p & 1)) {
+				digest_abort(ctx);
+				check_fail(c, "pcr-digest", "PCR %u is quoted but not in %s", p, src);
+				return 0;
+			}
+			(void)digest_update(ctx, pf->v[p], digest_len(pf->alg));
+		}
+	}
+	if (digest_end(ctx, d) < 0) {
+		check_fail(c, "pcr-digest", "hash failure");
+		return 0;
+	}
+	ok = a->pcr_digest_len == digest_len(dalg) && memcmp(d, a->pcr_digest, a->pcr_digest_len) == 0;
+	check(c, "pcr-digest", ok, "%s of the selected %s PCRs %s pcrDigest", digest_name(dalg),
+	      digest_name(pf->alg), ok ? "equals" : "differs from");
+	return ok;
+}
+
+/* The log against the supplied PCR values. Only values the quote authenticated
+ * (signature and pcrDigest verified) can vouch for it, and only for the PCRs the
+ * quote covers: each of those the log extends must replay to its quoted value. */
+static void check_eventlog(const char *path, const struct pcr_file *pf, uint32_t quoted, int authentic,
+			   struct checks *c)
+{
+	struct tcg_replay *rp = NULL;
+	char list[3 * TCG_NUM_PCRS + 1];
+	uint32_t covered;
+	size_t bank;
+	int r;
+
+	r = replay_file(path, &rp);
+	if (r < 0) {
+		check_fail(c, "eventlog", "%s: cannot replay (%s)", path, strerror(-r));
+		return;
+	}
+	bank = replay_bank(rp, pf->alg);
+	if (bank == SIZE_MAX) {
+		check_fail(c, "eventlog", "the log has no %s bank", digest_name(pf->alg));
+		goto out;
+	}
+	if (!authentic) {
+		check_skip(c, "eventlog", "not verified: the quote does not authenticate the PCR values "
+			   "(quote-signature, pcr-digest)");
+		goto out;
+	}
+	covered = rp->extended[bank] & quoted;
+	for (unsigned p = 0; p < TCG_NUM_PCRS; p++)
+		if ((covered >> p & 1) && memcmp(rp->reg[bank][p], pf->v[p], digest_len(pf->alg)) != 0) {
+			check_fail(c, "eventlog", "PCR %u: replayed value differs from the quoted one", p);
+			goto out;
+		}
+	pcr_list(covered, list, sizeof(list));
+	if (!covered)
+		check_fail(c, "eventlog", "the log extends none of the quoted PCRs: nothing in it is verified");
+	else
+		check_ok(c, "eventlog", "replays to the quoted %s PCRs it extends: %s", digest_name(pf->alg), list);
+	report_unquoted(rp->extended[bank], quoted, c);
+out:
+	free(rp);
 }
 
 static void check_pcrs(const struct tpm_attest *a, uint16_t sig_hash, const struct ev_opts *o, struct checks *c)
 {
+	const char *src = o->pcrs ? o->pcrs : o->eventlog;
+	uint32_t log_extended = 0;
 	struct pcr_file pf;
-	enum digest_alg dalg;
-	struct digest_ctx *ctx;
-	uint8_t d[DIGEST_MAX];
-	int r;
+	int r, digest_ok;
 
 	if (!o->pcrs && !o->eventlog) {
 		check_skip(c, "pcr-digest", "no PCR values given (--pcrs FILE or --eventlog FILE)");
 		return;
 	}
-	r = o->pcrs ? pcr_file_load(o->pcrs, &pf) : pcrs_from_log(o->eventlog, a, &pf);
+	r = o->pcrs ? pcr_file_load(o->pcrs, &pf) : pcrs_from_log(o->eventlog, a, &pf, &log_extended);
 	if (r < 0) {
-		check_fail(c, "pcr-digest", "%s: %s (%s)", o->pcrs ? o->pcrs : o->eventlog,
-			   o->pcrs ? "unreadable PCR values" : "cannot replay", strerror(-r));
+		check_fail(c, "pcr-digest", "%s: %s (%s)", src, o->pcrs ? "unreadable PCR values" : "cannot replay",
+			   strerror(-r));
 		return;
 	}
-	/* The digest's hash is the signing scheme's; without a verified signature fall
-	 * back to the algorithm whose length pcrDigest has. */
-	if ((sig_hash ? digest_from_tpm_alg(sig_hash, &dalg) : alg_by_len(a->pcr_digest_len, &dalg)) < 0) {
-		check_fail(c, "pcr-digest", "cannot tell pcrDigest's hash");
-		return;
-	}
-	ctx = digest_begin(dalg);
-	if (!ctx) {
-		check_fail(c, "pcr-digest", "hash failure");
-		return;
-	}
-	for (size_t b = 0; b < a->n_banks; b++) {
-		enum digest_alg bank;
-
-		if (digest_from_tpm_alg(a->banks[b].hash, &bank) < 0 || bank != pf.alg) {
-			digest_abort(ctx);
-			check_fail(c, "pcr-digest", "quote selects bank %s, %s holds %s",
-				   tpm_alg_name(a->banks[b].hash) ? tpm_alg_name(a->banks[b].hash) : "?", o->pcrs,
-				   digest_name(pf.alg));
-			return;
-		}
-		for (unsigned p = 0; p < 8u * a->banks[b].size; p++) {
-			if (!tpm_pcr_is_selected(&a->banks[b], p))
-				continue;
-			if (p >= TCG_NUM_PCRS || !(pf.have >> p & 1)) {
-				digest_abort(ctx);
-				check_fail(c, "pcr-digest", "PCR %u is quoted but not in %s", p, o->pcrs);
-				return;
-			}
-			(void)digest_update(ctx, pf.v[p], digest_len(pf.alg));
-		}
-	}
-	if (digest_end(ctx, d) < 0) {
-		check_fail(c, "pcr-digest", "hash failure");
-		return;
-	}
-	check(c, "pcr-digest", a->pcr_digest_len == digest_len(dalg) && memcmp(d, a->pcr_digest, a->pcr_digest_len) == 0,
-	      "%s of the selected %s PCRs %s pcrDigest", digest_name(dalg), digest_name(pf.alg),
-	      a->pcr_digest_len == digest_len(dalg) && memcmp(d, a->pcr_digest, a->pcr_digest_len) == 0 ?
-		      "equals" : "differs from");
-
-	if (o->eventlog && o->pcrs) {
-		struct tcg_replay *rp = malloc(sizeof(*rp));
-		uint8_t *log = NULL;
-		size_t len, bank = SIZE_MAX;
-		unsigned n = 0;
-
-		if (!rp)
-			return;
-		r = file_read_all(o->eventlog, TCG_LOG_MAX_SIZE, &log, &len);
-		if (r == 0)
-			r = tcg_log_replay(log, len, TCG_LOG_AUTO, rp);
-		free(log);
-		if (r < 0) {
-			check_fail(c, "eventlog", "%s: cannot replay (%s)", o->eventlog, strerror(-r));
-			free(rp);
-			return;
-		}
-		for (size_t i = 0; i < rp->n_banks; i++)
-			if (rp->bank_alg[i] == pf.alg)
-				bank = i;
-		if (bank == SIZE_MAX) {
-			check_fail(c, "eventlog", "the log has no %s bank", digest_name(pf.alg));
-			free(rp);
-			return;
-		}
-		/* Every PCR the log touches must replay to the supplied (quoted) value. */
-		for (unsigned p = 0; p < TCG_NUM_PCRS; p++) {
-			if (!(rp->extended[bank] >> p & 1))
-				continue;
-			if (!(pf.have >> p & 1) || memcmp(rp->reg[bank][p], pf.v[p], digest_len(pf.alg)) != 0) {
-				check_fail(c, "eventlog", "PCR %u: replayed value differs from %s", p, o->pcrs);
-				free(rp);
-				return;
-			}
-			n++;
-		}
-		check_ok(c, "eventlog", "%zu events replay to the %u %s PCRs they extend", rp->n_events, n,
-			 digest_name(pf.alg));
-		free(rp);
-	}
+	digest_ok = check_pcr_digest(a, sig_hash, &pf, src, c);
+	if (!o->pcrs)
+		report_unquoted(log_extended, quoted_pcrs(a), c);
+	else if (o->eventlog)
+		check_eventlog(o->eventlog, &pf, quoted_pcrs(a), digest_ok && sig_hash != 0, c);
 }
 
 int ev_verify_tpm(const uint8_t *buf, size_t len, const struct ev_opts *o, struct checks *c)

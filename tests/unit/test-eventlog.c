@@ -16,6 +16,7 @@
 #include "evidence_samples.h"
 #include "evidence/sgx_pck.h"
 #include "evidence/tcg_eventlog.h"
+#include "tcg_log_build.h"
 #include "evidence/tdx_quote.h"
 #include "evidence/tpm_attest.h"
 #include "unit.h"
@@ -330,73 +331,7 @@ static void test_sgx_ext(void)
 	free(pem);
 }
 
-/* ---- StartupLocality (crafted crypto-agile logs, SHA-256 only) ---- */
-
-struct log_builder {
-	uint8_t b[2048];
-	size_t n;
-};
-
-static void put_le(struct log_builder *l, uint32_t v, size_t bytes)
-{
-	for (size_t i = 0; i < bytes && l->n < sizeof(l->b); i++)
-		l->b[l->n++] = (uint8_t)(v >> (8 * i));
-}
-
-static void put_bytes(struct log_builder *l, const void *p, size_t n)
-{
-	if (n <= sizeof(l->b) - l->n) {
-		memcpy(l->b + l->n, p, n);
-		l->n += n;
-	}
-}
-
-/* The SpecID header record (SHA-1 form): one algorithm, SHA-256. */
-static void log_spec_id(struct log_builder *l)
-{
-	static const uint8_t zero[20];
-
-	put_le(l, 0, 4);
-	put_le(l, EV_NO_ACTION, 4);
-	put_bytes(l, zero, 20);
-	put_le(l, 33, 4);
-	put_bytes(l, "Spec ID Event03", 16);
-	put_le(l, 0, 4);          /* platformClass */
-	put_le(l, 0x0200, 4);     /* minor 0, major 2, errata 0, uintnSize 2 */
-	put_le(l, 1, 4);          /* numberOfAlgorithms */
-	put_le(l, 0x000B, 2);     /* sha256 */
-	put_le(l, 32, 2);
-	put_le(l, 0, 1);          /* vendorInfoSize */
-}
-
-/* One TCG_PCR_EVENT2 with a SHA-256 digest of 32 bytes of fill. */
-static void log_event(struct log_builder *l, uint32_t pcr, uint32_t type, uint8_t fill,
-		      const void *data, size_t n)
-{
-	uint8_t d[32];
-
-	memset(d, fill, sizeof(d));
-	put_le(l, pcr, 4);
-	put_le(l, type, 4);
-	put_le(l, 1, 4);
-	put_le(l, 0x000B, 2);
-	put_bytes(l, d, sizeof(d));
-	put_le(l, (uint32_t)n, 4);
-	put_bytes(l, data, n);
-}
-
-static void log_startup_locality(struct log_builder *l, uint32_t pcr, uint8_t locality, size_t n)
-{
-	uint8_t data[17] = "StartupLocality";
-
-	data[16] = locality;
-	log_event(l, pcr, EV_NO_ACTION, 0, data, n);
-}
-
-static void log_measure(struct log_builder *l, uint32_t pcr, uint8_t fill)
-{
-	log_event(l, pcr, EV_POST_CODE, fill, "x", 1);
-}
+/* ---- StartupLocality (crafted logs, tcg_log_build.h) ---- */
 
 /* PC Client FP spec §10.4.5.3: StartupLocality gives PCR 0 its starting value, so it
  * can only precede PCR 0's first extend, and only once. Anywhere else it would wipe
@@ -415,7 +350,6 @@ static void test_startup_locality(void)
 	memset(d, 0xA0, sizeof(d));
 	CHECK_EQ_INT(digest_extend(DIGEST_SHA256, want, d), 0);
 	for (int other_first = 0; other_first < 2; other_first++) {
-		memset(&l, 0, sizeof(l));
 		log_spec_id(&l);
 		if (other_first)
 			log_measure(&l, 7, 0x77);
@@ -425,26 +359,22 @@ static void test_startup_locality(void)
 		CHECK_MEM(rp->reg[0][0], want, 32);
 	}
 	/* refused: after a PCR 0 extend (the fake 0xEE event would vanish from the replay) */
-	memset(&l, 0, sizeof(l));
 	log_spec_id(&l);
 	log_measure(&l, 0, 0xEE);
 	log_startup_locality(&l, 0, 3, 17);
 	log_measure(&l, 0, 0xA0);
 	CHECK_EQ_INT(tcg_log_replay(l.b, l.n, TCG_LOG_AUTO, rp), -EBADMSG);
 	/* refused: twice, even before any PCR 0 extend */
-	memset(&l, 0, sizeof(l));
 	log_spec_id(&l);
 	log_startup_locality(&l, 0, 0, 17);
 	log_startup_locality(&l, 0, 3, 17);
 	log_measure(&l, 0, 0xA0);
 	CHECK_EQ_INT(tcg_log_replay(l.b, l.n, TCG_LOG_AUTO, rp), -EBADMSG);
 	/* refused: a StartupLocality record that is not PCR 0's or not 17 bytes */
-	memset(&l, 0, sizeof(l));
 	log_spec_id(&l);
 	log_startup_locality(&l, 1, 3, 17);
 	log_measure(&l, 0, 0xA0);
 	CHECK_EQ_INT(tcg_log_replay(l.b, l.n, TCG_LOG_AUTO, rp), -EBADMSG);
-	memset(&l, 0, sizeof(l));
 	log_spec_id(&l);
 	log_startup_locality(&l, 0, 3, 16);
 	log_measure(&l, 0, 0xA0);

@@ -13,6 +13,8 @@
 #include "../../reference/evidence.h"
 #include "evidence_samples.h"
 #include "evidence/tdx_quote.h"
+#include "tcg_log_build.h"
+#include "tpm_forge.h"
 #include "unit.h"
 
 static char tmpdir[] = "/tmp/cvm-evidence-test.XXXXXX";
@@ -29,9 +31,9 @@ static const char *path_of(const char *rel)
 
 static const char *write_tmp(const char *name, const uint8_t *b, size_t n)
 {
-	static char p[4][512];
+	static char p[8][512];
 	static int k;
-	char *path = p[k++ % 4];
+	char *path = p[k++ % 8];
 	FILE *f;
 
 	snprintf(path, 512, "%s/%s", tmpdir, name);
@@ -53,6 +55,25 @@ static const char *run(verifier fn, const uint8_t *b, size_t n, const struct ev_
 	memset(&c, 0, sizeof(c));
 	if (fn(b, n, o, &c) < 0)
 		return "(error)";
+	return c.failed;
+}
+
+/* Like run, with the check lines written into out (NUL-terminated) and the number of
+ * skipped checks in *skips. */
+static const char *run_lines(verifier fn, const uint8_t *b, size_t n, const struct ev_opts *o, char *out,
+			     size_t size, unsigned *skips)
+{
+	static struct checks c;
+
+	memset(&c, 0, sizeof(c));
+	memset(out, 0, size);
+	c.out = fmemopen(out, size - 1, "w");
+	if (!c.out)
+		return "(error)";
+	if (fn(b, n, o, &c) < 0)
+		snprintf(c.failed, sizeof(c.failed), "(error)");
+	fclose(c.out);
+	*skips = c.skip;
 	return c.failed;
 }
 
@@ -504,6 +525,85 @@ static void test_tpm(void)
 	}
 }
 
+/* ---- TPM: what a firmware log vouches for ---- */
+
+/* The attributes measure-agent gives its AK (EVIDENCE.md): fixedTPM | fixedParent |
+ * sensitiveDataOrigin | userWithAuth | restricted | sign. */
+#define AK_ATTRIBUTES 0x00050072u
+
+/* A quote over PCR 4 and 7 only, by a key of ours; the log extends PCR 4, 5 and 7 and
+ * the PCR file lists all three. The quote authenticates PCR 4 and 7: the log's PCR 5
+ * event has only the PCR file's word for it and must never be reported verified. */
+static void test_tpm_eventlog_quoted_only(void)
+{
+	static const unsigned extended[] = { 4, 5, 7 };
+	uint8_t pcr[24][32] = { { 0 } }, fill[32];
+	char text[512] = "", hex[65], lines[4096];
+	struct forged_quote q;
+	struct log_builder l;
+	struct ev_opts o = { 0 };
+	unsigned skips = 99;
+	size_t pos = 0;
+
+	for (size_t i = 0; i < sizeof(extended) / sizeof(extended[0]); i++) {
+		unsigned p = extended[i];
+
+		memset(fill, 0xA0 | p, sizeof(fill));
+		CHECK_EQ_INT(digest_extend(DIGEST_SHA256, pcr[p], fill), 0);
+		hex_encode(pcr[p], 32, hex);
+		pos += (size_t)snprintf(text + pos, sizeof(text) - pos, "%u %s\n", p, hex);
+	}
+	CHECK_EQ_INT(forge_quote(AK_ATTRIBUTES, 1u << 4 | 1u << 7, pcr, (const uint8_t *)"\x01\x02", 2, &q), 0);
+	log_spec_id(&l);
+	for (size_t i = 0; i < sizeof(extended) / sizeof(extended[0]); i++)
+		log_measure(&l, extended[i], (uint8_t)(0xA0 | extended[i]));
+	o.cert = write_tmp("ak.tpmt", q.public, q.public_len);
+	o.signature = write_tmp("quote.sig", q.sig, q.sig_len);
+	o.pcrs = write_tmp("pcrs.txt", (const uint8_t *)text, strlen(text));
+	o.eventlog = write_tmp("log.bin", l.b, l.n);
+	o.have_nonce = 1;
+	o.nonce_len = 2;
+	memcpy(o.nonce, "\x01\x02", 2);
+
+	/* --pcrs and --eventlog: PCR 4 and 7 verified, PCR 5 named as not verified */
+	CHECK_EQ_STR(run_lines(ev_verify_tpm, q.attest, q.attest_len, &o, lines, sizeof(lines), &skips), "");
+	CHECK(strstr(lines, "ok    eventlog: replays to the quoted sha256 PCRs it extends: 4 7\n") != NULL);
+	CHECK(strstr(lines, "skip  eventlog-unquoted: the log also extends PCR 5,") != NULL);
+	CHECK_EQ_INT(skips, 1);
+	/* --eventlog alone: the quote checks the log's PCR 4 and 7; PCR 5 likewise named */
+	o.pcrs = NULL;
+	CHECK_EQ_STR(run_lines(ev_verify_tpm, q.attest, q.attest_len, &o, lines, sizeof(lines), &skips), "");
+	CHECK(strstr(lines, "skip  eventlog-unquoted: the log also extends PCR 5,") != NULL);
+	CHECK_EQ_INT(skips, 1);
+	/* a log that extends only PCR 5 vouches for nothing */
+	log_spec_id(&l);
+	log_measure(&l, 5, 0xA5);
+	o.pcrs = write_tmp("pcrs.txt", (const uint8_t *)text, strlen(text));
+	o.eventlog = write_tmp("log.bin", l.b, l.n);
+	CHECK_EQ_STR(run_lines(ev_verify_tpm, q.attest, q.attest_len, &o, lines, sizeof(lines), &skips), "eventlog");
+	/* values the quote does not authenticate (a signature of other bytes) vouch for nothing */
+	log_spec_id(&l);
+	log_measure(&l, 4, 0xA4);
+	o.eventlog = write_tmp("log.bin", l.b, l.n);
+	q.sig[10] ^= 1;
+	o.signature = write_tmp("quote.sig", q.sig, q.sig_len);
+	CHECK_EQ_STR(run_lines(ev_verify_tpm, q.attest, q.attest_len, &o, lines, sizeof(lines), &skips),
+		     "quote-signature");
+	CHECK(strstr(lines, "ok    eventlog") == NULL);
+}
+
+static void remove_tmp(void)
+{
+	static const char *const names[] = { "sig", "vcek.pem", "ak.tpmt", "quote.sig", "pcrs.txt", "log.bin" };
+	char p[600];
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(p, sizeof(p), "%s/%s", tmpdir, names[i]);
+		unlink(p);
+	}
+	rmdir(tmpdir);
+}
+
 int main(void)
 {
 	if (!mkdtemp(tmpdir)) {
@@ -517,14 +617,7 @@ int main(void)
 	test_tdx_bitflips();
 	test_tdx_collateral_flips();
 	test_tpm();
-	{
-		char p[600];
-
-		snprintf(p, sizeof(p), "%s/sig", tmpdir);
-		unlink(p);
-		snprintf(p, sizeof(p), "%s/vcek.pem", tmpdir);
-		unlink(p);
-		rmdir(tmpdir);
-	}
+	test_tpm_eventlog_quoted_only();
+	remove_tmp();
 	return unit_finish("evidence-verify");
 }
