@@ -209,6 +209,43 @@ int tpm_quote_signature_check(const struct tpm_signature *sig, const uint8_t *at
 	return 0;
 }
 
+/* The attestation key in path: a TPMT_PUBLIC / TPM2B_PUBLIC, whose objectAttributes
+ * must make it a restricted signing key bound to its TPM (tpm.ak-attributes), or a
+ * bare public key or certificate, which carries no attributes and so fails that
+ * check. *ret_key is NULL when no key could be read (tpm.quote-signature fails);
+ * *ret_attrs_ok says whether the attributes passed. Returns 0 or a negative errno
+ * (unreadable file). */
+static int load_ak(const char *path, struct checks *c, EVP_PKEY **ret_key, int *ret_attrs_ok)
+{
+	struct tpm_public pub;
+	const char *problem;
+	uint8_t *buf = NULL;
+	size_t len;
+	int r;
+
+	*ret_key = NULL;
+	*ret_attrs_ok = 0;
+	r = file_read_all(path, TPM_FILE_MAX, &buf, &len);
+	if (r < 0)
+		return r;
+	if (tpm_public_parse(buf, len, &pub) == 0) {
+		problem = tpm_ak_attributes_problem(pub.attributes);
+		check(c, "ak-attributes", !problem, "objectAttributes 0x%08x: %s", pub.attributes,
+		      problem ? problem : "restricted signing key, fixedTPM, fixedParent");
+		*ret_attrs_ok = !problem;
+		*ret_key = tpm_public_to_pkey(&pub);
+	} else {
+		*ret_key = pubkey_load_file(path);
+		if (*ret_key)
+			check_fail(c, "ak-attributes", "%s: a bare public key or certificate carries no TPM object "
+				   "attributes (give the AK's TPMT_PUBLIC)", path);
+	}
+	free(buf);
+	if (!*ret_key)
+		check_fail(c, "quote-signature", "%s: not a public key, certificate or TPMT_PUBLIC", path);
+	return 0;
+}
+
 /* Checks the signature; returns the hash algorithm used (for pcrDigest) or 0. */
 static uint16_t check_signature(const uint8_t *attest, size_t attest_len, EVP_PKEY *key,
 				const struct ev_opts *o, struct checks *c)
@@ -402,7 +439,7 @@ static int check_pcr_digest(const struct tpm_attest *a, uint16_t sig_hash, const
 }
 
 /* The log against the supplied PCR values. Only values the quote authenticated
- * (signature and pcrDigest verified) can vouch for it, and only for the PCRs the
+ * (AK attributes, signature and pcrDigest verified) can vouch for it, and only for the PCRs the
  * quote covers: each of those the log extends must replay to its quoted value. */
 static void check_eventlog(const char *path, const struct pcr_file *pf, uint32_t quoted, int authentic,
 			   struct checks *c)
@@ -425,7 +462,7 @@ static void check_eventlog(const char *path, const struct pcr_file *pf, uint32_t
 	}
 	if (!authentic) {
 		check_skip(c, "eventlog", "not verified: the quote does not authenticate the PCR values "
-			   "(quote-signature, pcr-digest)");
+			   "(ak-attributes, quote-signature, pcr-digest)");
 		goto out;
 	}
 	covered = rp->extended[bank] & quoted;
@@ -444,7 +481,10 @@ out:
 	free(rp);
 }
 
-static void check_pcrs(const struct tpm_attest *a, uint16_t sig_hash, const struct ev_opts *o, struct checks *c)
+/* ak_ok: the AK's attributes passed, so its signature can only be over a quote the
+ * TPM made. */
+static void check_pcrs(const struct tpm_attest *a, uint16_t sig_hash, int ak_ok, const struct ev_opts *o,
+		       struct checks *c)
 {
 	const char *src = o->pcrs ? o->pcrs : o->eventlog;
 	uint32_t log_extended = 0;
@@ -465,17 +505,14 @@ static void check_pcrs(const struct tpm_attest *a, uint16_t sig_hash, const stru
 	if (!o->pcrs)
 		report_unquoted(log_extended, quoted_pcrs(a), c);
 	else if (o->eventlog)
-		check_eventlog(o->eventlog, &pf, quoted_pcrs(a), digest_ok && sig_hash != 0, c);
+		check_eventlog(o->eventlog, &pf, quoted_pcrs(a), ak_ok && sig_hash != 0 && digest_ok, c);
 }
 
 int ev_verify_tpm(const uint8_t *buf, size_t len, const struct ev_opts *o, struct checks *c)
 {
 	struct tpm_attest a;
-	struct tpm_public pub;
 	EVP_PKEY *key = NULL;
-	uint8_t *kbuf = NULL;
-	size_t klen;
-	int r;
+	int r, ak_ok = 0;
 	uint16_t hash = 0;
 
 	r = tpm_attest_parse(buf, len, &a);
@@ -488,17 +525,10 @@ int ev_verify_tpm(const uint8_t *buf, size_t len, const struct ev_opts *o, struc
 	if (!o->cert) {
 		check_fail(c, "quote-signature", "no attestation key given (--cert)");
 	} else {
-		r = file_read_all(o->cert, TPM_FILE_MAX, &kbuf, &klen);
+		r = load_ak(o->cert, c, &key, &ak_ok);
 		if (r < 0)
 			return r;
-		if (tpm_public_parse(kbuf, klen, &pub) == 0) {
-			key = tpm_public_to_pkey(&pub);
-		} else {
-			key = pubkey_load_file(o->cert);
-		}
-		if (!key)
-			check_fail(c, "quote-signature", "%s: not a public key, certificate or TPMT_PUBLIC", o->cert);
-		else
+		if (key)
 			hash = check_signature(buf, len, key, o, c);
 	}
 	if (o->have_nonce)
@@ -507,13 +537,12 @@ int ev_verify_tpm(const uint8_t *buf, size_t len, const struct ev_opts *o, struc
 		      memcmp(a.extra_data, o->nonce, o->nonce_len) == 0 ? "equals" : "differs from");
 	else
 		check_skip(c, "nonce", "no --nonce given");
-	check_pcrs(&a, hash, o, c);
+	check_pcrs(&a, hash, ak_ok, o, c);
 
 	ev_check_expect(o, c, "extra_data", a.extra_data, a.extra_data_len);
 	ev_check_expect(o, c, "pcr_digest", a.pcr_digest, a.pcr_digest_len);
 	ev_check_expect(o, c, "qualified_signer", a.qualified_signer, a.qualified_signer_len);
 	ev_check_expect_fields_known(o, c, tpm_fields, "a TPM quote");
 	EVP_PKEY_free(key);
-	free(kbuf);
 	return 0;
 }

@@ -232,6 +232,21 @@ int tpm_public_name(const struct tpm_public *pub, uint8_t *out, size_t *ret_len)
 	return 0;
 }
 
+const char *tpm_ak_attributes_problem(uint32_t attributes)
+{
+	if (!(attributes & TPMA_OBJECT_RESTRICTED))
+		return "not restricted";
+	if (!(attributes & TPMA_OBJECT_SIGN_ENCRYPT))
+		return "not sign";
+	if (!(attributes & TPMA_OBJECT_FIXEDTPM))
+		return "not fixedTPM";
+	if (!(attributes & TPMA_OBJECT_FIXEDPARENT))
+		return "not fixedParent";
+	if (attributes & TPMA_OBJECT_DECRYPT)
+		return "decrypt";
+	return NULL;
+}
+
 const char *tpm_alg_name(uint16_t alg)
 {
 	switch (alg) {

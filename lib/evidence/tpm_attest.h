@@ -38,6 +38,13 @@
 #define TPM_ECC_NIST_P384 0x0004
 #define TPM_ECC_NIST_P521 0x0005
 
+/* TPMA_OBJECT bits (Part 2 §8.3.2) */
+#define TPMA_OBJECT_FIXEDTPM 0x00000002u
+#define TPMA_OBJECT_FIXEDPARENT 0x00000010u
+#define TPMA_OBJECT_RESTRICTED 0x00010000u
+#define TPMA_OBJECT_DECRYPT 0x00020000u
+#define TPMA_OBJECT_SIGN_ENCRYPT 0x00040000u
+
 #define TPM_MAX_BANKS 8
 #define TPM_PCR_SELECT_MAX 4 /* 32 PCRs; PC Client TPMs have 24 (3 bytes) */
 
@@ -109,6 +116,14 @@ int tpm_pcr_is_selected(const struct tpm_pcr_selection *b, unsigned pcr);
 /* Computes the key's Name (nameAlg || H(TPMT_PUBLIC)) into out (at least 2 +
  * DIGEST_MAX bytes). Returns 0, -EOPNOTSUPP (unknown nameAlg) or -EIO. */
 int tpm_public_name(const struct tpm_public *pub, uint8_t *out, size_t *ret_len);
+
+/* Whether objectAttributes make an attestation key whose quotes mean something:
+ * restricted and sign (it signs only what the TPM generated — a TPMS_ATTEST it built;
+ * an unrestricted key signs any digest, a made-up quote included), fixedTPM and
+ * fixedParent (it never leaves this TPM), not decrypt. Returns NULL if so, else the
+ * first attribute that is wrong: "not restricted", "not sign", "not fixedTPM",
+ * "not fixedParent" or "decrypt". */
+const char *tpm_ak_attributes_problem(uint32_t attributes);
 
 /* Name of a TPM_ALG_ID for printing ("sha256", "rsassa", …), or NULL. */
 const char *tpm_alg_name(uint16_t alg);

@@ -1,4 +1,5 @@
-/* libFuzzer: TPMS_ATTEST, TPMT_SIGNATURE and TPMT_PUBLIC/TPM2B_PUBLIC parsers. */
+/* libFuzzer: TPMS_ATTEST, TPMT_SIGNATURE and TPMT_PUBLIC/TPM2B_PUBLIC parsers, and the
+ * attestation-key attribute rule. */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,6 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t n;
 
 		(void)tpm_public_name(&p, name, &n);
+		sink ^= (uint8_t)(tpm_ak_attributes_problem(p.attributes) != NULL);
 	}
 	(void)sink;
 	return 0;

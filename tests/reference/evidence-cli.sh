@@ -100,8 +100,17 @@ mod = subprocess.run(["openssl", "rsa", "-pubin", "-in", sys.argv[2], "-noout", 
                      capture_output=True, text=True, check=True).stdout.split("=")[1].strip()
 assert int(mod, 16) == n
 PY
-expect_exit 0 "Azure: vTPM quote by that AK" "$REF" evidence verify "$A/tpm_quote.attest" --cert "$A/hcl_ak_pub.pem" \
-	--signature "$A/tpm_quote.rsassa_sha256.sig" --pcrs "$A/pcrs_sha256_0-23.bin"
+# The sample ships that AK as PEM only: its signature verifies, but a PEM key carries
+# no TPM object attributes, so nothing says it is a restricted key that signs only
+# quotes the TPM made — refused on tpm.ak-attributes
+expect_exit 1 "Azure: vTPM quote by that AK, attributes unknown" "$REF" evidence verify "$A/tpm_quote.attest" \
+	--cert "$A/hcl_ak_pub.pem" --signature "$A/tpm_quote.rsassa_sha256.sig" --pcrs "$A/pcrs_sha256_0-23.bin"
+expect_output '^FAIL  tpm.ak-attributes'
+expect_output '^ok    tpm.quote-signature'
+expect_output '^ok    tpm.pcr-digest'
+expect_exit 1 "GCE: AK as PEM, attributes unknown" "$REF" evidence verify "$P/quote_sha256.attest" --cert "$P/ak_pub.pem" \
+	--signature "$P/quote_sha256.sig" --nonce 9009 --pcrs "$P/pcrs_sha256.txt"
+expect_output '^FAIL  tpm.ak-attributes'
 expect_exit 2 "usage: no file" "$REF" evidence verify
 expect_exit 2 "usage: bad --at" "$REF" evidence verify "$P/quote_sha256.attest" --at yesterday
 expect_exit 3 "unreadable evidence" "$REF" evidence verify "$WORK/nonexistent"

@@ -266,6 +266,14 @@ static void test_tpm_structs(void)
 		CHECK_EQ_INT(p.key_bits, 2048);
 		CHECK_EQ_INT(p.scheme, TPM_ALG_RSASSA);
 		CHECK_EQ_INT(p.n_len, 256);
+		/* fixedTPM | fixedParent | sensitiveDataOrigin | userWithAuth | restricted | sign */
+		CHECK_EQ_INT(p.attributes, 0x00050072);
+		CHECK(tpm_ak_attributes_problem(p.attributes) == NULL);
+		CHECK_EQ_STR(tpm_ak_attributes_problem(p.attributes & ~TPMA_OBJECT_RESTRICTED), "not restricted");
+		CHECK_EQ_STR(tpm_ak_attributes_problem(p.attributes & ~TPMA_OBJECT_SIGN_ENCRYPT), "not sign");
+		CHECK_EQ_STR(tpm_ak_attributes_problem(p.attributes & ~TPMA_OBJECT_FIXEDTPM), "not fixedTPM");
+		CHECK_EQ_STR(tpm_ak_attributes_problem(p.attributes & ~TPMA_OBJECT_FIXEDPARENT), "not fixedParent");
+		CHECK_EQ_STR(tpm_ak_attributes_problem(p.attributes | TPMA_OBJECT_DECRYPT), "decrypt");
 		CHECK_EQ_INT(tpm_public_parse(b, n - 1, &p), -EBADMSG);
 		free(b);
 	}

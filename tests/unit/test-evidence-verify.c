@@ -445,25 +445,27 @@ out:
 
 static void test_tpm(void)
 {
+	/* A key given as PEM or as a certificate carries no TPM object attributes, so
+	 * ak-attributes fails for it even though the signature verifies. */
 	static const struct {
-		const char *attest, *sig, *key, *pcrs, *log, *nonce;
+		const char *attest, *sig, *key, *pcrs, *log, *nonce, *want;
 	} cases[] = {
 		{ "tpm/01-gce-cos85-vtpm-quotes/quote_sha1.attest", "tpm/01-gce-cos85-vtpm-quotes/quote_sha1.sig",
 		  "tpm/01-gce-cos85-vtpm-quotes/ak_pub.tpmt", "tpm/01-gce-cos85-vtpm-quotes/pcrs_sha1.txt",
-		  "tpm/01-gce-cos85-vtpm-quotes/binary_bios_measurements", "9009" },
+		  "tpm/01-gce-cos85-vtpm-quotes/binary_bios_measurements", "9009", "" },
 		{ "tpm/01-gce-cos85-vtpm-quotes/quote_sha256.attest", "tpm/01-gce-cos85-vtpm-quotes/quote_sha256.sig",
 		  "tpm/01-gce-cos85-vtpm-quotes/ak_pub.pem", "tpm/01-gce-cos85-vtpm-quotes/pcrs_sha256.txt",
-		  "tpm/01-gce-cos85-vtpm-quotes/binary_bios_measurements", "9009" },
+		  "tpm/01-gce-cos85-vtpm-quotes/binary_bios_measurements", "9009", "ak-attributes" },
 		{ "tpm/01-gce-cos85-vtpm-quotes/quote_sha384.attest", "tpm/01-gce-cos85-vtpm-quotes/quote_sha384.sig",
 		  "tpm/01-gce-cos85-vtpm-quotes/ak_cert.der", "tpm/01-gce-cos85-vtpm-quotes/pcrs_sha384.txt",
-		  "tpm/01-gce-cos85-vtpm-quotes/binary_bios_measurements", "9009" },
+		  "tpm/01-gce-cos85-vtpm-quotes/binary_bios_measurements", "9009", "ak-attributes" },
 		{ "tpm/02-gce-windows-vtpm-sha1/quote_sha1.attest", "tpm/02-gce-windows-vtpm-sha1/quote_sha1.sig",
 		  "tpm/02-gce-windows-vtpm-sha1/ak_pub.tpmt", "tpm/02-gce-windows-vtpm-sha1/pcrs_sha1.txt",
-		  "tpm/02-gce-windows-vtpm-sha1/binary_bios_measurements", NULL },
+		  "tpm/02-gce-windows-vtpm-sha1/binary_bios_measurements", NULL, "" },
 		{ "sev-snp/04-azure-genoa-v3-hcl-vtpm/tpm_quote.attest",
 		  "sev-snp/04-azure-genoa-v3-hcl-vtpm/tpm_quote.rsassa_sha256.sig",
 		  "sev-snp/04-azure-genoa-v3-hcl-vtpm/hcl_ak_pub.pem", "sev-snp/04-azure-genoa-v3-hcl-vtpm/pcrs_sha256_0-23.bin",
-		  NULL, NULL },
+		  NULL, NULL, "ak-attributes" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -488,7 +490,7 @@ static void test_tpm(void)
 			o.have_nonce = 1;
 			CHECK_EQ_INT(hex_decode(cases[i].nonce, o.nonce, 64, &o.nonce_len), 0);
 		}
-		CHECK_EQ_STR(run(ev_verify_tpm, a, len, &o), "");
+		CHECK_EQ_STR(run(ev_verify_tpm, a, len, &o), cases[i].want);
 
 		/* one bit in every byte of the attest (the log replay is not what is
 		 * tested here: leave it out to keep the sweep fast) */
@@ -592,6 +594,72 @@ static void test_tpm_eventlog_quoted_only(void)
 	CHECK(strstr(lines, "ok    eventlog") == NULL);
 }
 
+/* The AK's objectAttributes: only a restricted signing key, fixedTPM and fixedParent,
+ * not decrypt, signs nothing but quotes the TPM made. An unrestricted key signs any
+ * digest, so its "quote" proves nothing even when the signature is valid. */
+static void test_tpm_ak_attributes(void)
+{
+	static const struct {
+		uint32_t clear, set;
+	} bad[] = {
+		{ TPMA_OBJECT_RESTRICTED, 0 },
+		{ TPMA_OBJECT_FIXEDTPM, 0 },
+		{ TPMA_OBJECT_FIXEDPARENT, 0 },
+		{ TPMA_OBJECT_SIGN_ENCRYPT, 0 },
+		{ 0, TPMA_OBJECT_DECRYPT },
+	};
+	const char *dir = "tpm/01-gce-cos85-vtpm-quotes/";
+	uint8_t pcr[24][32] = { { 0 } }, *a, *sig, *pub;
+	char rel[256];
+	struct forged_quote q;
+	struct ev_opts o = { 0 };
+	size_t len, slen, plen;
+
+	/* the GCE AK (0x00050072) with one attribute changed: the key material, and so
+	 * the signature check, is unchanged */
+	snprintf(rel, sizeof(rel), "%squote_sha256.attest", dir);
+	a = sample_read(rel, &len);
+	snprintf(rel, sizeof(rel), "%squote_sha256.sig", dir);
+	sig = sample_read(rel, &slen);
+	snprintf(rel, sizeof(rel), "%sak_pub.tpmt", dir);
+	pub = sample_read(rel, &plen);
+	CHECK(a && sig && pub && plen > 8);
+	if (a && sig && pub && plen > 8) {
+		uint32_t attrs = (uint32_t)pub[4] << 24 | (uint32_t)pub[5] << 16 | (uint32_t)pub[6] << 8 | pub[7];
+
+		CHECK_EQ_INT(attrs, AK_ATTRIBUTES);
+		o.signature = write_tmp("quote.sig", sig, slen);
+		o.cert = write_tmp("ak.tpmt", pub, plen);
+		CHECK_EQ_STR(run(ev_verify_tpm, a, len, &o), "");
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			uint32_t v = (attrs & ~bad[i].clear) | bad[i].set;
+
+			pub[4] = (uint8_t)(v >> 24);
+			pub[5] = (uint8_t)(v >> 16);
+			pub[6] = (uint8_t)(v >> 8);
+			pub[7] = (uint8_t)v;
+			o.cert = write_tmp("ak.tpmt", pub, plen);
+			CHECK_EQ_STR(run(ev_verify_tpm, a, len, &o), "ak-attributes");
+		}
+	}
+	free(a);
+	free(sig);
+	free(pub);
+
+	/* a quote made outside any TPM by an ordinary signing key (sign, fixedTPM,
+	 * fixedParent, not restricted) and by a key claiming the AK attributes: the
+	 * attributes are what the verifier can check, so the first is refused */
+	o = (struct ev_opts){ 0 };
+	CHECK_EQ_INT(forge_quote(AK_ATTRIBUTES & ~TPMA_OBJECT_RESTRICTED, 1u << 4, pcr, NULL, 0, &q), 0);
+	o.cert = write_tmp("ak.tpmt", q.public, q.public_len);
+	o.signature = write_tmp("quote.sig", q.sig, q.sig_len);
+	CHECK_EQ_STR(run(ev_verify_tpm, q.attest, q.attest_len, &o), "ak-attributes");
+	CHECK_EQ_INT(forge_quote(AK_ATTRIBUTES, 1u << 4, pcr, NULL, 0, &q), 0);
+	o.cert = write_tmp("ak.tpmt", q.public, q.public_len);
+	o.signature = write_tmp("quote.sig", q.sig, q.sig_len);
+	CHECK_EQ_STR(run(ev_verify_tpm, q.attest, q.attest_len, &o), "");
+}
+
 static void remove_tmp(void)
 {
 	static const char *const names[] = { "sig", "vcek.pem", "ak.tpmt", "quote.sig", "pcrs.txt", "log.bin" };
@@ -618,6 +686,7 @@ int main(void)
 	test_tdx_collateral_flips();
 	test_tpm();
 	test_tpm_eventlog_quoted_only();
+	test_tpm_ak_attributes();
 	remove_tmp();
 	return unit_finish("evidence-verify");
 }
