@@ -72,14 +72,23 @@ void ev_check_expect_fields_known(const struct ev_opts *o, struct checks *c, con
 void ev_check_report_data_nonce(const struct ev_opts *o, struct checks *c, const uint8_t rd[64])
 {
 	uint8_t want[64] = { 0 };
+	int ok;
 
 	if (!o->have_nonce) {
 		check_skip(c, "nonce", "no --nonce given");
 		return;
 	}
 	/* measure-agent writes the nonce zero-padded to 64 bytes into REPORT_DATA
-	 * (measure-agent/EVIDENCE.md); all 64 bytes are compared. */
+	 * (measure-agent/EVIDENCE.md). The padding records no length, so a nonce that
+	 * ends in a zero byte has the REPORT_DATA of the shorter nonce without it (ab00
+	 * and ab): it cannot be bound and is refused. Any other nonce has one REPORT_DATA
+	 * of its own, compared over all 64 bytes. */
+	if (o->nonce_len == 0 || o->nonce_len > sizeof(want) || o->nonce[o->nonce_len - 1] == 0) {
+		check_fail(c, "nonce", "the nonce ends in a zero byte, which zero-padded report data cannot "
+			   "tell from a shorter nonce; use a nonce whose last byte is not 00");
+		return;
+	}
 	memcpy(want, o->nonce, o->nonce_len);
-	check(c, "nonce", memcmp(want, rd, 64) == 0, memcmp(want, rd, 64) == 0 ?
-	      "report data equals the nonce" : "report data differs from the nonce");
+	ok = memcmp(want, rd, sizeof(want)) == 0;
+	check(c, "nonce", ok, ok ? "report data equals the nonce" : "report data differs from the nonce");
 }

@@ -86,7 +86,8 @@ void ev_check_expect(const struct ev_opts *o, struct checks *c, const char *fiel
  * keys of `evidence show --json` for this kind of evidence (e.g. "a TDX quote"). */
 void ev_check_expect_fields_known(const struct ev_opts *o, struct checks *c, const char *const *fields,
 				  const char *evidence);
-/* REPORT_DATA / REPORTDATA against the nonce zero-padded to 64 bytes. */
+/* REPORT_DATA / REPORTDATA against the nonce zero-padded to 64 bytes. A nonce ending
+ * in a zero byte is refused: the padding cannot tell it from the nonce without it. */
 void ev_check_report_data_nonce(const struct ev_opts *o, struct checks *c, const uint8_t rd[64]);
 
 /* TPM quote signature over attest by key: sig as parsed, or NULL for a bare RSA

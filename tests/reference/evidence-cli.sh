@@ -50,6 +50,9 @@ f=$E/tdx/04-trustee-v4-fmspc00a06d080000/quote.dat
 # --- verify: exit codes ----------------------------------------------------------
 S=$E/sev-snp
 expect_exit 0 "SNP Milan VCEK valid" "$REF" evidence verify "$S/01-gosevguest-milan-v2/report.bin" --cert "$S/01-gosevguest-milan-v2/vcek.der" --chain "$S/01-gosevguest-milan-v2/ask_ark_milan.pem" --nonce 0102030405
+# REPORT_DATA is 0102030405 zero-padded: the padding cannot bind 0102030405 00
+expect_exit 1 "SNP nonce with a zero byte appended" "$REF" evidence verify "$S/01-gosevguest-milan-v2/report.bin" --cert "$S/01-gosevguest-milan-v2/vcek.der" --chain "$S/01-gosevguest-milan-v2/ask_ark_milan.pem" --nonce 010203040500
+expect_output '^FAIL  snp.nonce'
 expect_exit 1 "SNP debug policy refused" "$REF" evidence verify "$S/01-gosevguest-milan-v2/report.bin" --cert "$S/01-gosevguest-milan-v2/vcek.der" --chain "$S/01-gosevguest-milan-v2/ask_ark_milan.pem" --no-debug
 expect_output '^FAIL  snp.policy-debug'
 expect_exit 1 "SNP VLEK expired today" "$REF" evidence verify "$S/03-trustee-milan-v3-vlek/report.bin" --cert "$S/03-trustee-milan-v3-vlek/vlek.der" --chain "$S/03-trustee-milan-v3-vlek/asvk_ark_milan.pem"

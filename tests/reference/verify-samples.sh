@@ -20,7 +20,9 @@ results() {
 # --- TDX: quote 04 (non-zero MRCONFIGID) ------------------------------------------
 T=$E/tdx/04-trustee-v4-fmspc00a06d080000
 q64=$(head -c 4936 "$T/quote.dat" | base64 -w0)
-rd=$("$REF" evidence show --json "$T/quote.dat" | python3 -c 'import json,sys; print(json.load(sys.stdin)["report_data"])')
+# the nonce is REPORTDATA without its zero padding (a nonce ending in a zero byte
+# cannot be bound by zero-padded REPORTDATA and is refused)
+rd=$("$REF" evidence show --json "$T/quote.dat" | python3 -c 'import json,sys; print(json.load(sys.stdin)["report_data"])' | sed -E 's/(00)+$//')
 cfg=$("$REF" evidence show --json "$T/quote.dat" | python3 -c 'import json,sys; print(json.load(sys.stdin)["mrconfigid"])')
 printf '{"version":1,"nonce":"%s","platforms":["tdx"],"event_log":[],"tdx":{"provider":"tdx_guest","quote":"%s"}}\n' \
 	"$rd" "$q64" >"$WORK/tdx.json"
@@ -33,6 +35,10 @@ results MRCONFIGID=FAIL tdx.quote=ok
 run "$REF" verify --reference "$DOC" --evidence "$WORK/tdx.json" --nonce 00 --identity "$cfg"
 results tdx.quote=FAIL
 expect_output '^FAIL +tdx.nonce'
+# the same nonce with a zero byte appended: REPORTDATA is identical, the nonce is not
+run "$REF" verify --reference "$DOC" --evidence "$WORK/tdx.json" --nonce "${rd}00" --identity "$cfg"
+results tdx.quote=FAIL
+expect_output '^FAIL +tdx.nonce'
 # an RTMR3 record in the log that the quote does not reflect
 printf '{"version":1,"nonce":"%s","platforms":["tdx"],"event_log":[{"rtmr":3,"digests":[{"hashAlg":"sha384","digest":"%s"}],"content_type":"systemd"}],"tdx":{"provider":"tdx_guest","quote":"%s"}}\n' \
 	"$rd" "$cfg" "$q64" >"$WORK/tdx-log.json"
@@ -42,7 +48,7 @@ results RTMR3.eventlog=FAIL
 # --- SNP: report 02 (HOST_DATA zero) ------------------------------------------------
 S=$E/sev-snp/02-trustee-milan-v2-idblock
 r64=$(base64 -w0 "$S/report.bin")
-rd=$("$REF" evidence show --json "$S/report.bin" | python3 -c 'import json,sys; print(json.load(sys.stdin)["report_data"])')
+rd=$("$REF" evidence show --json "$S/report.bin" | python3 -c 'import json,sys; print(json.load(sys.stdin)["report_data"])' | sed -E 's/(00)+$//')
 printf '{"version":1,"nonce":"%s","platforms":["snp"],"event_log":[],"snp":{"provider":"sev_guest","report":"%s"}}\n' \
 	"$rd" "$r64" >"$WORK/snp.json"
 zero=$(printf '%064d' 0)

@@ -148,6 +148,11 @@ static void test_snp_policy(void)
 	CHECK_EQ_STR(run(ev_verify_snp, rep, len, &o), "");
 	o.nonce[4] = 6;
 	CHECK_EQ_STR(run(ev_verify_snp, rep, len, &o), "nonce");
+	/* REPORT_DATA is 0102030405 zero-padded: 0102030405 00 is refused */
+	o.nonce[4] = 5;
+	o.nonce[5] = 0;
+	o.nonce_len = 6;
+	CHECK_EQ_STR(run(ev_verify_snp, rep, len, &o), "nonce");
 	o.have_nonce = 0;
 	o.have_min_tcb = 1;
 	o.min_tcb = 0x4405000000000002; /* exactly the reported TCB */
@@ -441,6 +446,54 @@ out:
 	free(ti);
 }
 
+/* REPORT_DATA carries the nonce zero-padded to 64 bytes, which says nothing of its
+ * length: ab and ab00 give the same REPORT_DATA. So a nonce ending in a zero byte is
+ * refused, and any other is compared over all 64 bytes. */
+static void test_report_data_nonce(void)
+{
+	static const struct {
+		const char *nonce;
+		int ok;
+	} cases[] = {
+		{ "ab", 1 },
+		{ "ab00", 0 },
+		{ "ab0000", 0 },
+		{ "00", 0 },
+		{ "ab01", 0 },
+		{ "cd", 0 },
+	};
+	uint8_t rd[64] = { 0xab };
+	struct ev_opts o = { 0 };
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct checks c = { 0 };
+
+		o.have_nonce = 1;
+		CHECK_EQ_INT(hex_decode(cases[i].nonce, o.nonce, sizeof(o.nonce), &o.nonce_len), 0);
+		ev_check_report_data_nonce(&o, &c, rd);
+		CHECK_EQ_INT(c.pass, cases[i].ok);
+		CHECK_EQ_INT(c.fail, !cases[i].ok);
+	}
+	/* a full 64-byte nonce: REPORT_DATA exactly, unless it ends in a zero byte */
+	memset(rd, 0x5a, sizeof(rd));
+	memcpy(o.nonce, rd, 64);
+	o.nonce_len = 64;
+	{
+		struct checks c = { 0 };
+
+		ev_check_report_data_nonce(&o, &c, rd);
+		CHECK_EQ_INT(c.pass, 1);
+	}
+	rd[63] = 0;
+	o.nonce[63] = 0;
+	{
+		struct checks c = { 0 };
+
+		ev_check_report_data_nonce(&o, &c, rd);
+		CHECK_EQ_INT(c.fail, 1);
+	}
+}
+
 /* ---- TPM ---- */
 
 static void test_tpm(void)
@@ -491,6 +544,12 @@ static void test_tpm(void)
 			CHECK_EQ_INT(hex_decode(cases[i].nonce, o.nonce, 64, &o.nonce_len), 0);
 		}
 		CHECK_EQ_STR(run(ev_verify_tpm, a, len, &o), cases[i].want);
+		/* extraData is a TPM2B: the nonce with a zero byte appended differs */
+		if (cases[i].nonce) {
+			o.nonce[o.nonce_len++] = 0;
+			CHECK(has(run(ev_verify_tpm, a, len, &o), "nonce"));
+			o.nonce_len--;
+		}
 
 		/* one bit in every byte of the attest (the log replay is not what is
 		 * tested here: leave it out to keep the sweep fast) */
@@ -684,6 +743,7 @@ int main(void)
 	test_tdx();
 	test_tdx_bitflips();
 	test_tdx_collateral_flips();
+	test_report_data_nonce();
 	test_tpm();
 	test_tpm_eventlog_quoted_only();
 	test_tpm_ak_attributes();
