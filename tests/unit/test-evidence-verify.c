@@ -588,8 +588,8 @@ static void test_tpm(void)
 
 /* ---- TPM: what a firmware log vouches for ---- */
 
-/* The attributes measure-agent gives its AK (EVIDENCE.md): fixedTPM | fixedParent |
- * sensitiveDataOrigin | userWithAuth | restricted | sign. */
+/* The attributes measure-agent gives its AK (measure-agent/EVIDENCE.md): fixedTPM |
+ * fixedParent | sensitiveDataOrigin | userWithAuth | restricted | sign. */
 #define AK_ATTRIBUTES 0x00050072u
 
 /* A quote over PCR 4 and 7 only, by a key of ours; the log extends PCR 4, 5 and 7 and
