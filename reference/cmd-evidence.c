@@ -260,22 +260,6 @@ static const char verify_usage[] =
 	"         [--eventlog FILE] [--no-debug] [--min-tcb HEX] [--allow-tcb LIST]\n"
 	"         [--expect FIELD=HEX]...\n";
 
-/* --min-tcb: the TCB_VERSION bytes as `evidence show` prints them. */
-static int parse_min_tcb(const char *arg, struct ev_opts *o)
-{
-	uint8_t b[8];
-
-	if (hex_decode_exact(arg, b, 8) < 0) {
-		fprintf(stderr, "cvm-reference: --min-tcb: 16 hex digits (TCB_VERSION bytes, as shown) expected\n");
-		return -1;
-	}
-	o->min_tcb = 0;
-	for (int i = 7; i >= 0; i--)
-		o->min_tcb = o->min_tcb << 8 | b[i];
-	o->have_min_tcb = 1;
-	return 0;
-}
-
 /* Fills o and *file from the command line. Returns -1 to go on, else the exit code. */
 static int verify_parse_args(int argc, char **argv, struct ev_opts *o, const char **file)
 {
@@ -306,7 +290,7 @@ static int verify_parse_args(int argc, char **argv, struct ev_opts *o, const cha
 		case 'D': o->no_debug = 1; break;
 		case 'A': o->allow_tcb = optarg; break;
 		case 'm':
-			if (parse_min_tcb(optarg, o) < 0)
+			if (ev_parse_min_tcb("--min-tcb", optarg, o) < 0)
 				return EXIT_USAGE;
 			break;
 		case 'x':
@@ -357,9 +341,11 @@ static int verify_file(const char *file, const struct ev_opts *o)
 		ret = r == -EIO || r == -ENOMEM ? EXIT_SYSTEM : EXIT_INPUT;
 		goto out;
 	}
+	/* "valid" only when every check ran and passed: a check skipped for want of an
+	 * input (collateral, CRLs, nonce) vouches for nothing. */
 	printf("%s: %s (%u checks passed, %u failed, %u skipped)\n", ev_kind_name(kind),
-	       ck.fail ? "INVALID" : "valid", ck.pass, ck.fail, ck.skip);
-	ret = ck.fail ? EXIT_FAIL : EXIT_OK;
+	       ck.fail ? "INVALID" : ck.skip ? "INCOMPLETE" : "valid", ck.pass, ck.fail, ck.skip);
+	ret = ck.fail || ck.skip ? EXIT_FAIL : EXIT_OK;
 out:
 	free(buf);
 	return ret;

@@ -28,3 +28,19 @@ int ev_option(int opt, const char *arg, struct ev_opts *o)
 	}
 	return 0;
 }
+
+int ev_parse_min_tcb(const char *what, const char *arg, struct ev_opts *o)
+{
+	uint8_t b[8];
+
+	if (hex_decode_exact(arg, b, 8) < 0) {
+		fprintf(stderr, "cvm-reference: %s: 16 hex digits (TCB_VERSION bytes, as `evidence show` "
+			"prints reported_tcb) expected\n", what);
+		return -1;
+	}
+	o->min_tcb = 0;
+	for (int i = 7; i >= 0; i--)
+		o->min_tcb = o->min_tcb << 8 | b[i];
+	o->have_min_tcb = 1;
+	return 0;
+}

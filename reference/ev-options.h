@@ -21,4 +21,8 @@
  * 0 when opt is not one of them, -1 for a bad value (said on stderr: a usage error). */
 int ev_option(int opt, const char *arg, struct ev_opts *o);
 
+/* An SNP TCB floor: the TCB_VERSION's 8 bytes in hex, as `evidence show` prints
+ * reported_tcb. Returns 0, or -1 (said on stderr, naming the option what). */
+int ev_parse_min_tcb(const char *what, const char *arg, struct ev_opts *o);
+
 #endif

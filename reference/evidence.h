@@ -54,10 +54,24 @@ struct ev_opts {
 	size_t nonce_len;
 	int have_at;
 	time_t at;              /* evaluate certificates and collateral at this time */
+	/* The appraisal policy: `verify` sets the strict defaults (reference/POLICY.md),
+	 * `evidence verify` only what its options ask for. */
 	int no_debug;           /* SNP policy DEBUG / TD attribute DEBUG must be clear */
 	int have_min_tcb;
 	uint64_t min_tcb;       /* SNP: minimum REPORTED_TCB, component-wise */
+	int require_min_tcb;    /* SNP: no floor given is a failure, not "any TCB" */
+	int no_migrate_ma;      /* SNP: POLICY.MIGRATE_MA must be clear */
+	int smt;                /* SNP: 0 SMT not looked at, 1 reported, 2 must be disallowed */
+	int have_vmpl;
+	unsigned vmpl;          /* SNP: the VMPL the report must have been requested from */
+	int have_min_abi, require_min_abi;
+	unsigned min_abi_major, min_abi_minor; /* SNP: firmware CURRENT_MAJOR.MINOR floor */
 	const char *allow_tcb;  /* TDX: comma-separated acceptable TCB statuses */
+	int check_migratable;   /* TDX: MIGRATABLE only with an expected MRSERVICETD */
+	int have_mrservicetd;
+	uint8_t mrservicetd[48];
+	int have_td_attributes, have_xfam, require_td_config;
+	uint8_t td_attributes[8], xfam[8]; /* TDX: expected, as the quote has them */
 	size_t n_expect;
 	struct ev_expect expect[EV_MAX_EXPECT];
 };
@@ -125,16 +139,21 @@ EVP_PKEY *pubkey_from_pem(const char *text);
 
 void x509_free_stack(STACK_OF(X509) *sk);
 
+/* Whose roots anchor a chain: SNP chains end at an AMD ARK, TDX chains at Intel's
+ * SGX Root CA, never the other way round. */
+enum trust_vendor { TRUST_AMD, TRUST_INTEL };
+
 /* The trust anchors for a chain: with --root, the certificates in that file; else the
  * self-signed certificates among candidates whose SHA-256 fingerprint is one of the
- * built-in pins (AMD ARK-Milan, AMD ARK-Genoa, Intel SGX Root CA; see x509.c).
+ * vendor's built-in pins (AMD: ARK-Milan, ARK-Genoa; Intel: SGX Root CA; see x509.c).
  * Returns a new stack (possibly empty) or NULL. */
-STACK_OF(X509) *trust_anchors(const char *root_file, STACK_OF(X509) *candidates);
+STACK_OF(X509) *trust_anchors(enum trust_vendor vendor, const char *root_file, STACK_OF(X509) *candidates);
 
-/* Verifies leaf up to one of anchors through untrusted. crls may be NULL; when
- * given, every certificate whose issuer has a CRL there is checked against it and a
- * missing CRL for some issuer is not an error. at: NULL = now. Returns 1 valid, 0
- * invalid (reason in err), <0 on OpenSSL failure. */
+/* Verifies leaf up to one of anchors through untrusted. crls may be NULL (no
+ * revocation check: the caller says so); when given and non-empty, every
+ * certificate of the chain must have its issuer's CRL there, current and not
+ * listing it. at: NULL = now. Returns 1 valid, 0 invalid (reason in err), <0 on
+ * OpenSSL failure. */
 int x509_verify_chain(X509 *leaf, STACK_OF(X509) *untrusted, STACK_OF(X509) *anchors,
 		      STACK_OF(X509_CRL) *crls, const time_t *at, char *err, size_t errlen);
 

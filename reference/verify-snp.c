@@ -168,7 +168,7 @@ static void check_chain(X509 *leaf, const struct ev_opts *o, struct checks *c)
 		check_fail(c, "cert-chain", "%s: cannot read certificates", o->chain);
 		return;
 	}
-	anchors = trust_anchors(o->root, chain);
+	anchors = trust_anchors(TRUST_AMD, o->root, chain);
 	if (!anchors) {
 		check_fail(c, "cert-chain", "%s: cannot read trust anchors", o->root ? o->root : "(built-in)");
 		x509_free_stack(chain);
@@ -183,21 +183,58 @@ static void check_chain(X509 *leaf, const struct ev_opts *o, struct checks *c)
 	x509_free_stack(anchors);
 }
 
+/* REPORTED_TCB at or above the floor, component by component. */
+static void check_min_tcb(const struct snp_report *rep, const struct ev_opts *o, struct checks *c)
+{
+	struct snp_tcb a, m;
+
+	if (!o->have_min_tcb) {
+		if (o->require_min_tcb)
+			check_fail(c, "min-tcb", "no TCB floor in the policy (--snp-min-tcb): any microcode "
+				   "and firmware would pass");
+		return;
+	}
+	snp_tcb_split(rep->reported_tcb, rep->cpuid_fam_id, &a);
+	snp_tcb_split(o->min_tcb, rep->cpuid_fam_id, &m);
+	check(c, "min-tcb", a.fmc >= m.fmc && a.bl >= m.bl && a.tee >= m.tee && a.snp >= m.snp && a.ucode >= m.ucode,
+	      "REPORTED_TCB bl=%u tee=%u snp=%u ucode=%u, minimum bl=%u tee=%u snp=%u ucode=%u",
+	      a.bl, a.tee, a.snp, a.ucode, m.bl, m.tee, m.snp, m.ucode);
+}
+
+/* The firmware's ABI version (CURRENT_MAJOR.CURRENT_MINOR, report v2 on). */
+static void check_min_abi(const struct snp_report *rep, const struct ev_opts *o, struct checks *c)
+{
+	unsigned have = (unsigned)rep->current_major << 8 | rep->current_minor;
+
+	if (!o->have_min_abi) {
+		if (o->require_min_abi)
+			check_fail(c, "min-abi", "no minimum firmware ABI in the policy (--snp-min-abi)");
+		return;
+	}
+	check(c, "min-abi", have >= (o->min_abi_major << 8 | o->min_abi_minor),
+	      "firmware ABI %u.%u, minimum %u.%u", rep->current_major, rep->current_minor,
+	      o->min_abi_major, o->min_abi_minor);
+}
+
+/* The guest policy the host launched with: the launch digest does not cover it, so
+ * a debuggable or migratable launch of the right image is only seen here. */
 static void check_policy(const struct snp_report *rep, const struct ev_opts *o, struct checks *c)
 {
 	if (o->no_debug)
 		check(c, "policy-debug", !(rep->policy & SNP_POLICY_DEBUG), "POLICY 0x%llx, DEBUG %s",
 		      (unsigned long long)rep->policy, rep->policy & SNP_POLICY_DEBUG ? "allowed" : "forbidden");
-	if (o->have_min_tcb) {
-		struct snp_tcb a, m;
-
-		snp_tcb_split(rep->reported_tcb, rep->cpuid_fam_id, &a);
-		snp_tcb_split(o->min_tcb, rep->cpuid_fam_id, &m);
-		check(c, "min-tcb", a.fmc >= m.fmc && a.bl >= m.bl && a.tee >= m.tee && a.snp >= m.snp &&
-			  a.ucode >= m.ucode,
-		      "REPORTED_TCB bl=%u tee=%u snp=%u ucode=%u, minimum bl=%u tee=%u snp=%u ucode=%u",
-		      a.bl, a.tee, a.snp, a.ucode, m.bl, m.tee, m.snp, m.ucode);
-	}
+	if (o->no_migrate_ma)
+		check(c, "policy-migrate-ma", !(rep->policy & SNP_POLICY_MIGRATE_MA), "MIGRATE_MA %s",
+		      rep->policy & SNP_POLICY_MIGRATE_MA ? "allowed (a migration agent may read the guest)" :
+							    "forbidden");
+	if (o->smt)
+		check(c, "policy-smt", o->smt == 1 || !(rep->policy & SNP_POLICY_SMT), "SMT %s%s",
+		      rep->policy & SNP_POLICY_SMT ? "allowed" : "forbidden",
+		      o->smt == 1 ? " (the policy accepts either)" : "");
+	if (o->have_vmpl)
+		check(c, "vmpl", rep->vmpl == o->vmpl, "report from VMPL %u, expected %u", rep->vmpl, o->vmpl);
+	check_min_tcb(rep, o, c);
+	check_min_abi(rep, o, c);
 }
 
 static void check_expectations(const struct snp_report *rep, const struct ev_opts *o, struct checks *c)

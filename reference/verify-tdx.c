@@ -247,7 +247,7 @@ static EVP_PKEY *tcb_signer(const char *chain_path, const struct ev_opts *o, STA
 		check_fail(c, "tcb-signing-chain", "%s: not readable certificates", chain_path);
 		return NULL;
 	}
-	anchors = trust_anchors(o->root, chain);
+	anchors = trust_anchors(TRUST_INTEL, o->root, chain);
 	r = anchors ? x509_verify_chain(sk_X509_value(chain, 0), chain, anchors, crls,
 					o->have_at ? &o->at : NULL, err, sizeof(err)) : -EIO;
 	if (r == 1)
@@ -633,7 +633,7 @@ static int load_collateral(const char *dir, struct collateral *col, STACK_OF(X50
 static void check_pck_chain(STACK_OF(X509) *chain, STACK_OF(X509_CRL) *crls, const struct ev_opts *o,
 			    struct checks *c)
 {
-	STACK_OF(X509) *anchors = trust_anchors(o->root, chain);
+	STACK_OF(X509) *anchors = trust_anchors(TRUST_INTEL, o->root, chain);
 	char err[512];
 	int r;
 
@@ -681,14 +681,55 @@ static int check_pck_extension(X509 *leaf, struct sgx_pck_ext *pck, struct check
 	return 0;
 }
 
-/* The checks on the TD itself: debug policy, nonce, --expect. */
+/* TD_ATTRIBUTES bits (Intel TDX Module ABI, "TD Attributes"; little-endian 64-bit):
+ * bit 0 TUD.DEBUG (the host can read the TD's memory and registers), bit 29
+ * MIGRATABLE (a migration TD may export the TD's state). */
+#define TD_ATTR_DEBUG(a) ((a)[0] & 0x01)
+#define TD_ATTR_MIGRATABLE(a) ((a)[3] & 0x20)
+
+/* MIGRATABLE is acceptable only with the migration TD the policy names: MRSERVICETD
+ * (TDX 1.5 quotes) must equal it. */
+static void check_td_migratable(const struct tdx_quote *q, const struct ev_opts *o, struct checks *c)
+{
+	if (!TD_ATTR_MIGRATABLE(q->body.td_attributes))
+		check_ok(c, "td-migratable", "MIGRATABLE clear");
+	else if (!o->have_mrservicetd)
+		check_fail(c, "td-migratable", "MIGRATABLE set and the policy names no MRSERVICETD");
+	else if (!q->body.tdx15)
+		check_fail(c, "td-migratable", "MIGRATABLE set and the quote carries no MRSERVICETD (TDX 1.0 body)");
+	else
+		check(c, "td-migratable", memcmp(q->body.mrservicetd, o->mrservicetd, 48) == 0,
+		      "MIGRATABLE set, MRSERVICETD %s the policy's",
+		      memcmp(q->body.mrservicetd, o->mrservicetd, 48) == 0 ? "equals" : "differs from");
+}
+
+/* TD_ATTRIBUTES and XFAM as the policy records them (CPU features and TD modes the
+ * image was built and measured for). */
+static void check_td_config(const char *name, int have, const uint8_t want[8], const uint8_t got[8],
+			    const struct ev_opts *o, struct checks *c)
+{
+	char g[17], w[17];
+
+	hex_encode(got, 8, g);
+	if (!have) {
+		if (o->require_td_config)
+			check_fail(c, name, "%s; the policy gives no expected value", g);
+		return;
+	}
+	hex_encode(want, 8, w);
+	check(c, name, memcmp(want, got, 8) == 0, "%s, expected %s", g, w);
+}
+
+/* The checks on the TD itself: debug policy, migration, attributes, nonce, --expect. */
 static void check_td_policy(const struct tdx_quote *q, const struct ev_opts *o, struct checks *c)
 {
-	/* TDATTRIBUTES bit 0 is TUD.DEBUG (Intel TDX Module ABI, "TD Attributes"): a
-	 * debuggable TD's memory and registers are readable by the host. */
 	if (o->no_debug)
-		check(c, "td-debug", !(q->body.td_attributes[0] & 1), "TD attributes %02x…, DEBUG %s",
-		      q->body.td_attributes[0], q->body.td_attributes[0] & 1 ? "set" : "clear");
+		check(c, "td-debug", !TD_ATTR_DEBUG(q->body.td_attributes), "TD attributes %02x…, DEBUG %s",
+		      q->body.td_attributes[0], TD_ATTR_DEBUG(q->body.td_attributes) ? "set" : "clear");
+	if (o->check_migratable)
+		check_td_migratable(q, o, c);
+	check_td_config("td-attributes", o->have_td_attributes, o->td_attributes, q->body.td_attributes, o, c);
+	check_td_config("xfam", o->have_xfam, o->xfam, q->body.xfam, o, c);
 	ev_check_report_data_nonce(o, c, q->body.report_data);
 	check_expectations(q, o, c);
 }

@@ -27,15 +27,16 @@
  * the copy in google/go-tdx-guest). --root replaces them. */
 static const struct {
 	const char *name;
+	enum trust_vendor vendor; /* an AMD root never anchors a TDX chain, nor v.v. */
 	uint8_t sha256[32];
 } pins[] = {
-	{ "AMD ARK-Milan", { 0x69, 0xD0, 0x63, 0xB4, 0x53, 0x44, 0xD2, 0x6A, 0x2E, 0x94, 0xE1,
+	{ "AMD ARK-Milan", TRUST_AMD, { 0x69, 0xD0, 0x63, 0xB4, 0x53, 0x44, 0xD2, 0x6A, 0x2E, 0x94, 0xE1,
 			     0xF4, 0x21, 0x0D, 0xE4, 0x9E, 0xF5, 0x55, 0x30, 0x82, 0x87, 0xD4,
 			     0xC1, 0x74, 0x44, 0x5C, 0x95, 0x63, 0x9A, 0x54, 0x0B, 0xCD } },
-	{ "AMD ARK-Genoa", { 0x4C, 0x65, 0x98, 0xD1, 0x9C, 0x18, 0x71, 0x9C, 0x5D, 0xFD, 0x4A,
+	{ "AMD ARK-Genoa", TRUST_AMD, { 0x4C, 0x65, 0x98, 0xD1, 0x9C, 0x18, 0x71, 0x9C, 0x5D, 0xFD, 0x4A,
 			     0x7D, 0x33, 0x5F, 0x67, 0x4E, 0x5B, 0xFE, 0x1D, 0x8F, 0x80, 0x0C,
 			     0xEA, 0x2C, 0xF2, 0x70, 0xC1, 0x0D, 0x10, 0x3D, 0xB2, 0xF1 } },
-	{ "Intel SGX Root CA", { 0x44, 0xA0, 0x19, 0x6B, 0x2B, 0x99, 0xF8, 0x89, 0xB8, 0xE1, 0x49,
+	{ "Intel SGX Root CA", TRUST_INTEL, { 0x44, 0xA0, 0x19, 0x6B, 0x2B, 0x99, 0xF8, 0x89, 0xB8, 0xE1, 0x49,
 				 0xE9, 0x5B, 0x80, 0x7A, 0x35, 0x0E, 0x74, 0x24, 0x96, 0x43, 0x99,
 				 0xE8, 0x85, 0xA7, 0xCB, 0xB8, 0xCC, 0xFA, 0xB6, 0x74, 0xD3 } },
 };
@@ -381,7 +382,7 @@ EVP_PKEY *pubkey_load_file(const char *path)
 
 /* ---- trust ---- */
 
-static int is_pinned(X509 *x)
+static int is_pinned(X509 *x, enum trust_vendor vendor)
 {
 	uint8_t md[EVP_MAX_MD_SIZE];
 	unsigned n = 0;
@@ -389,7 +390,7 @@ static int is_pinned(X509 *x)
 	if (!X509_digest(x, EVP_sha256(), md, &n) || n != 32)
 		return 0;
 	for (size_t i = 0; i < sizeof(pins) / sizeof(pins[0]); i++)
-		if (memcmp(md, pins[i].sha256, 32) == 0)
+		if (pins[i].vendor == vendor && memcmp(md, pins[i].sha256, 32) == 0)
 			return 1;
 	return 0;
 }
@@ -399,7 +400,7 @@ static int self_signed(X509 *x)
 	return X509_check_issued(x, x) == X509_V_OK;
 }
 
-STACK_OF(X509) *trust_anchors(const char *root_file, STACK_OF(X509) *candidates)
+STACK_OF(X509) *trust_anchors(enum trust_vendor vendor, const char *root_file, STACK_OF(X509) *candidates)
 {
 	STACK_OF(X509) *out;
 
@@ -411,7 +412,7 @@ STACK_OF(X509) *trust_anchors(const char *root_file, STACK_OF(X509) *candidates)
 	for (int i = 0; candidates && i < sk_X509_num(candidates); i++) {
 		X509 *x = sk_X509_value(candidates, i);
 
-		if (self_signed(x) && is_pinned(x)) {
+		if (self_signed(x) && is_pinned(x, vendor)) {
 			if (!X509_up_ref(x) || !sk_X509_push(out, x)) {
 				x509_free_stack(out);
 				return NULL;
@@ -419,16 +420,6 @@ STACK_OF(X509) *trust_anchors(const char *root_file, STACK_OF(X509) *candidates)
 		}
 	}
 	return out;
-}
-
-/* A CRL is checked for every issuer that has one; an issuer without a CRL in the
- * collateral is not an error (the caller reports which CRLs it supplied). A CRL that
- * is present but expired, badly signed or lists the certificate still fails. */
-static int verify_cb(int ok, X509_STORE_CTX *ctx)
-{
-	if (!ok && X509_STORE_CTX_get_error(ctx) == X509_V_ERR_UNABLE_TO_GET_CRL)
-		return 1;
-	return ok;
 }
 
 int x509_verify_chain(X509 *leaf, STACK_OF(X509) *untrusted, STACK_OF(X509) *anchors,
@@ -457,8 +448,10 @@ int x509_verify_chain(X509 *leaf, STACK_OF(X509) *untrusted, STACK_OF(X509) *anc
 		for (int i = 0; i < sk_X509_CRL_num(crls); i++)
 			if (!X509_STORE_add_crl(store, sk_X509_CRL_value(crls, i)))
 				goto out;
+		/* Every certificate of the chain is checked against its issuer's CRL, and
+		 * an issuer without a CRL here fails the chain ("unable to get certificate
+		 * CRL"): a revoked certificate must not pass because its CRL was left out. */
 		flags |= X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL;
-		X509_STORE_set_verify_cb(store, verify_cb);
 	}
 	if (!X509_STORE_CTX_init(ctx, store, leaf, untrusted))
 		goto out;

@@ -3,8 +3,9 @@
 # real captured samples (tests/data/evidence, origins in its README):
 #  - `evidence show --json` emits the documented keys for SNP, TDX and TPM, values
 #    equal to the raw bytes at the spec offsets (read here with xxd);
-#  - `evidence verify` exit status: 0 valid, 1 invalid (named check), 2 usage,
-#    3 unreadable input; --at makes the expired VLEK chain verify;
+#  - `evidence verify` exit status: 0 valid (every check ran and passed), 1 invalid
+#    (named check) or incomplete (a check skipped), 2 usage, 3 unreadable input;
+#    --at makes the expired VLEK chain verify;
 #  - `eventlog` replays the CCEL log to the RTMR0..2 that `evidence show` reads from
 #    the quote, and the GCE log to the PCRs the quote's pcrDigest covers.
 . "$(dirname "$0")/../lib.sh"
@@ -16,6 +17,8 @@ E=$TESTDATA/evidence
 # json_field FILE KEY: one key of `evidence show --json`
 json_field() { "$REF" evidence show --json "$1" | python3 -c "import json,sys; print(json.load(sys.stdin)['$2'])"; }
 at() { xxd -s "$2" -l "$3" -p "$1" | tr -d '\n'; }
+# nonce_of HEX: the nonce a zero-padded REPORT_DATA carries (trailing 00 bytes cut)
+nonce_of() { local h=$1; while [[ $h == *00 ]]; do h=${h%00}; done; echo "$h"; }
 
 # --- show: keys and values -------------------------------------------------------
 snp_keys="version guest_svn policy vmpl signing_key report_data measurement host_data id_key_digest report_id chip_id reported_tcb"
@@ -57,7 +60,8 @@ expect_exit 1 "SNP debug policy refused" "$REF" evidence verify "$S/01-gosevgues
 expect_output '^FAIL  snp.policy-debug'
 expect_exit 1 "SNP VLEK expired today" "$REF" evidence verify "$S/03-trustee-milan-v3-vlek/report.bin" --cert "$S/03-trustee-milan-v3-vlek/vlek.der" --chain "$S/03-trustee-milan-v3-vlek/asvk_ark_milan.pem"
 expect_output '^FAIL  snp.cert-chain: certificate has expired'
-expect_exit 0 "SNP VLEK --at 2025-06-01" "$REF" evidence verify "$S/03-trustee-milan-v3-vlek/report.bin" --cert "$S/03-trustee-milan-v3-vlek/vlek.der" --chain "$S/03-trustee-milan-v3-vlek/asvk_ark_milan.pem" --at 2025-06-01
+expect_exit 0 "SNP VLEK --at 2025-06-01" "$REF" evidence verify "$S/03-trustee-milan-v3-vlek/report.bin" --cert "$S/03-trustee-milan-v3-vlek/vlek.der" --chain "$S/03-trustee-milan-v3-vlek/asvk_ark_milan.pem" --at 2025-06-01 \
+	--nonce "$(nonce_of "$(json_field "$S/03-trustee-milan-v3-vlek/report.bin" report_data)")"
 expect_exit 1 "SNP Genoa with a Milan chain" "$REF" evidence verify "$S/04-azure-genoa-v3-hcl-vtpm/report.bin" --cert "$S/04-azure-genoa-v3-hcl-vtpm/vcek.pem" --chain "$S/01-gosevguest-milan-v2/ask_ark_milan.pem"
 expect_output '^FAIL  snp.cert-chain'
 # pinning: the chain's own ARK is not trusted when --root names another anchor
@@ -66,7 +70,20 @@ T=$E/tdx
 expect_exit 1 "TDX v4 with collateral (TCB level: none matches, as computed)" "$REF" evidence verify "$T/01-gotdxguest-spr-v4/quote.dat" --collateral "$T/01-gotdxguest-spr-v4/collateral" --chain "$T/common/intel_tcb_signing_chain.pem" --at 2023-06-20
 [[ $(grep -c '^FAIL' "$WORK/out") == 1 ]] && grep -q '^FAIL  tdx.tcb-status' "$WORK/out" && grep -q '^ok    tdx.crl' "$WORK/out" \
 	&& pass "only tcb-status fails, CRLs checked" || bad "TDX 01 outcome"
-expect_exit 0 "TDX v4 GCP quote" "$REF" evidence verify "$T/03-gotdxguest-gcp-cos113-ccel/quote.dat" --expect "report_data=$(xxd -p "$T/03-gotdxguest-gcp-cos113-ccel/nonce.bin" | tr -d '\n')"
+# F5: without the PCK issuer's CRL (only the root's), the PCK certificate is not
+# checked for revocation, so the chain must fail (it used to pass)
+mkdir "$WORK/rootcrl-only"
+cp "$T/01-gotdxguest-spr-v4/collateral/"{tcbinfo_fmspc50806f000000.json,qe_identity.json,rootcrl.der} "$WORK/rootcrl-only/"
+expect_exit 1 "TDX v4, the PCK issuer's CRL left out" "$REF" evidence verify "$T/01-gotdxguest-spr-v4/quote.dat" \
+	--collateral "$WORK/rootcrl-only" --chain "$T/common/intel_tcb_signing_chain.pem" --at 2023-06-20
+expect_output '^FAIL  tdx.pck-chain: unable to get certificate CRL'
+expect_output '^ok    tdx.tcb-signing-chain'
+# Without collateral (QE identity, TCB status, CRLs) those checks are skipped, and a
+# skip vouches for nothing: the quote is INCOMPLETE, exit 1 (it was "valid", exit 0).
+expect_exit 1 "TDX v4 GCP quote without collateral" "$REF" evidence verify "$T/03-gotdxguest-gcp-cos113-ccel/quote.dat" \
+	--expect "report_data=$(xxd -p "$T/03-gotdxguest-gcp-cos113-ccel/nonce.bin" | tr -d '\n')"
+[[ $(grep -c '^FAIL' "$WORK/out") == 0 ]] && grep -q '^skip  tdx.tcb-status' "$WORK/out" &&
+	grep -q '^tdx: INCOMPLETE' "$WORK/out" && pass "skipped collateral checks: INCOMPLETE, not valid" || bad "TDX 03 outcome"
 # Sample 04's collateral (Oct 2025) is newer than the only TCB signing certificate in
 # the samples (expired 2025-05-21): that check fails whatever --at; the status is
 # OutOfDate, which fails by default and passes with --allow-tcb.
@@ -86,7 +103,10 @@ expect_output '^FAIL  tpm.nonce'
 expect_exit 1 "TPM quote, signature of another quote" "$REF" evidence verify "$P/quote_sha256.attest" --cert "$P/ak_pub.pem" --signature "$P/quote_sha1.sig"
 expect_output '^FAIL  tpm.quote-signature'
 W=$E/tpm/02-gce-windows-vtpm-sha1
-expect_exit 0 "TPM quote explained by the firmware log alone" "$REF" evidence verify "$W/quote_sha1.attest" --cert "$W/ak_pub.tpmt" --signature "$W/quote_sha1.sig" --eventlog "$W/binary_bios_measurements"
+# (this quote carries no nonce: the nonce check is skipped, so the quote is INCOMPLETE)
+expect_exit 1 "TPM quote explained by the firmware log alone" "$REF" evidence verify "$W/quote_sha1.attest" --cert "$W/ak_pub.tpmt" --signature "$W/quote_sha1.sig" --eventlog "$W/binary_bios_measurements"
+[[ $(grep -c '^FAIL' "$WORK/out") == 0 ]] && grep -q '^ok    tpm.pcr-digest' "$WORK/out" && grep -q '^skip  tpm.nonce' "$WORK/out" \
+	&& pass "firmware log explains the quote; no nonce: INCOMPLETE" || bad "TPM 02 outcome"
 # the GCE quote also covers PCR 10 (IMA), which the firmware log does not explain
 expect_exit 1 "TPM quote not explained by the firmware log" "$REF" evidence verify "$P/quote_sha1.attest" --cert "$P/ak_pub.tpmt" --signature "$P/quote_sha1.sig" --eventlog "$P/binary_bios_measurements"
 expect_output '^FAIL  tpm.pcr-digest'
@@ -94,7 +114,8 @@ expect_output '^FAIL  tpm.pcr-digest'
 # SHA-256(runtime data) || 0^32), whose HCLAkPub is the key that signs the vTPM quote
 A=$E/sev-snp/04-azure-genoa-v3-hcl-vtpm
 expect_exit 0 "Azure: SNP report binds the HCL runtime data" "$REF" evidence verify "$A/report.bin" --cert "$A/vcek.pem" \
-	--chain "$A/ask_ark_genoa.pem" --expect "report_data=$(sha256sum <"$A/hcl_runtime_data.json" | cut -c1-64)$(printf '%064d' 0)"
+	--chain "$A/ask_ark_genoa.pem" --expect "report_data=$(sha256sum <"$A/hcl_runtime_data.json" | cut -c1-64)$(printf '%064d' 0)" \
+	--nonce "$(nonce_of "$(sha256sum <"$A/hcl_runtime_data.json" | cut -c1-64)")"
 python3 - "$A/hcl_runtime_data.json" "$A/hcl_ak_pub.pem" <<'PY' && pass "Azure: runtime data's HCLAkPub is the quote's AK" || bad "Azure AK"
 import base64, json, subprocess, sys
 k = next(k for k in json.load(open(sys.argv[1]))["keys"] if k["kid"] == "HCLAkPub")

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../../reference/evidence.h"
+#include "../../reference/policy.h"
 #include "evidence_samples.h"
 #include "evidence/tdx_quote.h"
 #include "tcg_log_build.h"
@@ -494,6 +495,236 @@ static void test_report_data_nonce(void)
 	}
 }
 
+/* A collateral directory under tmpdir holding some of sample 01's files. */
+static const char *collateral_subset(const char *name, const char *const *files, size_t n)
+{
+	static char dir[600];
+
+	snprintf(dir, sizeof(dir), "%s/%s", tmpdir, name);
+	CHECK_EQ_INT(mkdir(dir, 0700), 0);
+	for (size_t i = 0; i < n; i++) {
+		char rel[256], dst[700];
+		uint8_t *b;
+		size_t len;
+		FILE *f;
+
+		snprintf(rel, sizeof(rel), "tdx/01-gotdxguest-spr-v4/collateral/%s", files[i]);
+		b = sample_read(rel, &len);
+		snprintf(dst, sizeof(dst), "%s/%s", dir, files[i]);
+		f = b ? fopen(dst, "wb") : NULL;
+		CHECK(f != NULL);
+		if (f) {
+			fwrite(b, 1, len, f);
+			fclose(f);
+		}
+		free(b);
+	}
+	return dir;
+}
+
+static void collateral_subset_remove(const char *dir, const char *const *files, size_t n)
+{
+	char p[800];
+
+	for (size_t i = 0; i < n; i++) {
+		snprintf(p, sizeof(p), "%s/%s", dir, files[i]);
+		unlink(p);
+	}
+	rmdir(dir);
+}
+
+/* F5: the PCK certificate's issuer (Intel SGX PCK Platform CA) has a CRL; leaving
+ * it out of the collateral must not leave the PCK certificate unchecked. (Before
+ * the fix the chain verified with only the root CRL: "unable to get certificate
+ * CRL" was turned into success.) */
+static void test_tdx_issuer_crl_required(void)
+{
+	static const char *const root_only[] = { "tcbinfo_fmspc50806f000000.json", "qe_identity.json", "rootcrl.der" };
+	struct ev_opts o = { 0 };
+	const char *f;
+	uint8_t *q;
+	size_t len;
+
+	q = sample_read("tdx/01-gotdxguest-spr-v4/quote.dat", &len);
+	CHECK(q != NULL);
+	if (!q)
+		return;
+	o.collateral = collateral_subset("collateral-rootcrl-only", root_only, 3);
+	o.chain = tdx_common("tdx/common/intel_tcb_signing_chain.pem");
+	CHECK_EQ_INT(parse_time_arg("2023-06-20", &o.at), 0);
+	o.have_at = 1;
+	f = run(ev_verify_tdx, q, len, &o);
+	CHECK(has(f, "pck-chain"));
+	CHECK(has(f, "crl"));
+	/* the TCB signing chain needs only the root's CRL, which is there */
+	CHECK(!has(f, "tcb-signing-chain"));
+	collateral_subset_remove(o.collateral, root_only, 3);
+	free(q);
+}
+
+/* An AMD root never anchors an Intel chain, nor the other way round. */
+static void test_trust_vendor(void)
+{
+	STACK_OF(X509) *intel = x509_load_file(path_of("tdx/common/intel_sgx_root_ca.pem"));
+	STACK_OF(X509) *amd = x509_load_file(path_of("sev-snp/01-gosevguest-milan-v2/ask_ark_milan.pem"));
+	STACK_OF(X509) *a;
+
+	CHECK(intel && amd);
+	if (!intel || !amd)
+		goto out;
+	a = trust_anchors(TRUST_INTEL, NULL, intel);
+	CHECK(a && sk_X509_num(a) == 1);
+	x509_free_stack(a);
+	a = trust_anchors(TRUST_AMD, NULL, intel);
+	CHECK(a && sk_X509_num(a) == 0);
+	x509_free_stack(a);
+	a = trust_anchors(TRUST_AMD, NULL, amd);
+	CHECK(a && sk_X509_num(a) == 1);
+	x509_free_stack(a);
+	a = trust_anchors(TRUST_INTEL, NULL, amd);
+	CHECK(a && sk_X509_num(a) == 0);
+	x509_free_stack(a);
+out:
+	x509_free_stack(intel);
+	x509_free_stack(amd);
+}
+
+/* The strict SNP defaults of `verify` (policy_apply) on genuine reports. The
+ * report's signature and chain verify, so each failure below is the policy check
+ * alone: sample 01 was launched with POLICY.DEBUG and SMT set, firmware ABI 1.49,
+ * REPORTED_TCB 0x4405000000000002 (bytes 02 00 .. 05 44); sample 03 comes from VMPL 1. */
+static void test_snp_strict_policy(void)
+{
+	struct appraisal_policy pol = { .platforms = PLATFORM_SNP };
+	struct ev_opts o = { 0 };
+	uint8_t *rep;
+	size_t len;
+
+	rep = sample_read("sev-snp/01-gosevguest-milan-v2/report.bin", &len);
+	CHECK(rep != NULL);
+	if (!rep)
+		return;
+	o.cert = path_of("sev-snp/01-gosevguest-milan-v2/vcek.der");
+	o.chain = path_of("sev-snp/01-gosevguest-milan-v2/ask_ark_milan.pem");
+	policy_apply(&pol, PLATFORM_SNP, &o);
+	/* no floors given: a missing floor is a failure, not "any TCB" */
+	CHECK_EQ_STR(run(ev_verify_snp, rep, len, &o), "policy-debug min-tcb min-abi");
+	o.have_min_tcb = 1;
+	o.min_tcb = 0x4405000000000002;
+	o.have_min_abi = 1;
+	o.min_abi_major = 1;
+	o.min_abi_minor = 49;
+	CHECK_EQ_STR(run(ev_verify_snp, rep, len, &o), "policy-debug");
+	o.min_abi_minor = 50;
+	o.min_tcb = 0x4405000000000003; /* boot loader SPL 3 > 2 */
+	CHECK_EQ_STR(run(ev_verify_snp, rep, len, &o), "policy-debug min-tcb min-abi");
+	o.min_abi_minor = 49;
+	o.min_tcb = 0x4405000000000002;
+	pol.relax = RELAX_SNP_DEBUG;
+	policy_apply(&pol, PLATFORM_SNP, &o);
+	CHECK_EQ_STR(run(ev_verify_snp, rep, len, &o), "");
+	pol.smt_forbidden = 1;
+	policy_apply(&pol, PLATFORM_SNP, &o);
+	CHECK_EQ_STR(run(ev_verify_snp, rep, len, &o), "policy-smt");
+	pol.relax = RELAX_SNP_DEBUG | RELAX_SNP_TCB_FLOOR | RELAX_SNP_MIN_ABI;
+	pol.smt_forbidden = 0;
+	o.have_min_tcb = o.have_min_abi = 0;
+	policy_apply(&pol, PLATFORM_SNP, &o);
+	CHECK_EQ_STR(run(ev_verify_snp, rep, len, &o), "");
+	free(rep);
+
+	rep = sample_read("sev-snp/03-trustee-milan-v3-vlek/report.bin", &len);
+	CHECK(rep != NULL);
+	if (!rep)
+		return;
+	o.cert = path_of("sev-snp/03-trustee-milan-v3-vlek/vlek.der");
+	o.chain = path_of("sev-snp/03-trustee-milan-v3-vlek/asvk_ark_milan.pem");
+	CHECK_EQ_INT(parse_time_arg("2025-06-01", &o.at), 0);
+	o.have_at = 1;
+	CHECK_EQ_STR(run(ev_verify_snp, rep, len, &o), "vmpl");
+	pol.have_vmpl = 1;
+	pol.vmpl = 1;
+	policy_apply(&pol, PLATFORM_SNP, &o);
+	CHECK_EQ_STR(run(ev_verify_snp, rep, len, &o), "");
+	free(rep);
+}
+
+/* The strict TDX defaults on quote 04 (TD_ATTRIBUTES 0000001000000000: DEBUG and
+ * MIGRATABLE clear; XFAM e702060000000000). Bits flipped here break the quote
+ * signature too (no key can re-sign a captured quote): each case checks that the
+ * policy check names the flipped property on its own, besides quote-signature. */
+static void test_tdx_strict_policy(void)
+{
+	static const uint8_t attr[8] = { 0, 0, 0, 0x10, 0, 0, 0, 0 }, xfam[8] = { 0xe7, 0x02, 0x06, 0, 0, 0, 0, 0 };
+	static const char *const full[] = { "tcbinfo_fmspc50806f000000.json", "qe_identity.json", "pckcrl_platform.der",
+					    "rootcrl.der" };
+	struct appraisal_policy pol = { .platforms = PLATFORM_TDX };
+	struct ev_opts o = { 0 };
+	struct checks c;
+	struct tdx_quote q;
+	struct tdx_quote_sig sig;
+	uint8_t *buf;
+	size_t len, qe;
+
+	buf = sample_read("tdx/04-trustee-v4-fmspc00a06d080000/quote.dat", &len);
+	CHECK(buf != NULL);
+	if (!buf)
+		return;
+	policy_apply(&pol, PLATFORM_TDX, &o);
+	/* no expected attributes/XFAM: failures; no collateral: skipped, not passed */
+	memset(&c, 0, sizeof(c));
+	CHECK_EQ_INT(ev_verify_tdx(buf, len, &o, &c), 0);
+	CHECK_EQ_STR(c.failed, "td-attributes xfam");
+	CHECK(c.skip >= 2); /* crl, tcb-status: `verify` fails the quote for these */
+	memcpy(o.td_attributes, attr, 8);
+	memcpy(o.xfam, xfam, 8);
+	o.have_td_attributes = o.have_xfam = 1;
+	CHECK_EQ_STR(run(ev_verify_tdx, buf, len, &o), "");
+	o.xfam[0] ^= 1;
+	CHECK_EQ_STR(run(ev_verify_tdx, buf, len, &o), "xfam");
+	o.xfam[0] ^= 1;
+	/* TD_ATTRIBUTES at 48 + 120 in a v4 quote: DEBUG is bit 0, MIGRATABLE bit 29 */
+	buf[168] ^= 0x01;
+	CHECK_EQ_STR(run(ev_verify_tdx, buf, len, &o), "quote-signature td-debug td-attributes");
+	pol.relax = RELAX_TDX_DEBUG;
+	policy_apply(&pol, PLATFORM_TDX, &o);
+	CHECK_EQ_STR(run(ev_verify_tdx, buf, len, &o), "quote-signature td-attributes");
+	buf[168] ^= 0x01;
+	buf[171] ^= 0x20;
+	CHECK_EQ_STR(run(ev_verify_tdx, buf, len, &o), "quote-signature td-migratable td-attributes");
+	buf[171] ^= 0x20;
+	/* a quoting enclave that is not Intel's: vendor ID and (with collateral) the QE
+	 * identity name it */
+	buf[12] ^= 0x01;
+	CHECK(has(run(ev_verify_tdx, buf, len, &o), "qe-vendor"));
+	buf[12] ^= 0x01;
+	free(buf);
+
+	buf = sample_read("tdx/01-gotdxguest-spr-v4/quote.dat", &len);
+	CHECK(buf != NULL);
+	if (!buf)
+		return;
+	CHECK_EQ_INT(tdx_quote_parse(buf, len, &q), 0);
+	CHECK_EQ_INT(tdx_quote_sig_parse(&q, &sig), 0);
+	qe = (size_t)(sig.qe_report_raw - buf);
+	o.collateral = collateral_subset("collateral-full", full, 4);
+	o.chain = tdx_common("tdx/common/intel_tcb_signing_chain.pem");
+	CHECK_EQ_INT(parse_time_arg("2023-06-20", &o.at), 0);
+	o.have_at = 1;
+	o.have_td_attributes = o.have_xfam = 0;
+	pol.relax = RELAX_TDX_CONFIG;
+	policy_apply(&pol, PLATFORM_TDX, &o);
+	memset(buf + qe + 128, 0, 32); /* QE report MRSIGNER := 0 */
+	{
+		const char *f = run(ev_verify_tdx, buf, len, &o);
+
+		CHECK(has(f, "qe-identity"));
+		CHECK(has(f, "qe-report-signature"));
+	}
+	collateral_subset_remove(o.collateral, full, 4);
+	free(buf);
+}
+
 /* ---- TPM ---- */
 
 static void test_tpm(void)
@@ -744,6 +975,10 @@ int main(void)
 	test_tdx_bitflips();
 	test_tdx_collateral_flips();
 	test_report_data_nonce();
+	test_tdx_issuer_crl_required();
+	test_trust_vendor();
+	test_snp_strict_policy();
+	test_tdx_strict_policy();
 	test_tpm();
 	test_tpm_eventlog_quoted_only();
 	test_tpm_ak_attributes();
