@@ -186,7 +186,7 @@ reftime() { # VARIANT → seconds for cvm-reference image, then verify
 	a=$(echo "$(date +%s.%N) $t0" | awk '{ printf "%.3f", $1 - $2 }')
 	if [[ -s $WORK/$v.ev.json ]]; then
 		t0=$(date +%s.%N)
-		"$REF" verify --reference "$WORK/$v.ref.json" --evidence "$WORK/$v.ev.json" \
+		"$REF" verify --platform vtpm --unsigned-reference --reference "$WORK/$v.ref.json" --evidence "$WORK/$v.ev.json" \
 			--nonce "$(jq -r .nonce "$WORK/$v.ev.json")" --workload "$WORK/echo.img" >"$WORK/$v.verify" 2>&1 &&
 			b=$(echo "$(date +%s.%N) $t0" | awk '{ printf "%.3f", $1 - $2 }') ||
 			echo "bench: $v: evidence did not verify: $(tail -1 "$WORK/$v.verify")" >&2

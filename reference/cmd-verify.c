@@ -38,6 +38,7 @@
 #include "doc/docsig.h"
 #include "evidence.h"
 #include "ev-options.h"
+#include "policy.h"
 #include "util/file.h"
 #include "util/hex.h"
 #include "util/json.h"
@@ -60,6 +61,7 @@ struct expected_workload {
 
 struct verdict {
 	unsigned ok, fail;
+	int ak_unbound; /* tpm.ak-binding was not established (see check_ak_binding) */
 };
 
 static void line(struct verdict *v, const char *name, const char *expected, const char *actual, int ok)
@@ -259,10 +261,30 @@ static void check_pcr11(const struct refdoc *ref, const struct json_value *log, 
 	line(v, "PCR11.phases", "a prefix of the reference phases", words[0] ? words : "(none)", 0);
 }
 
-static void verify_tpm(const struct json_value *tpm, const struct refdoc *ref, const struct expected_workload *w,
-		       const struct json_value *log_json, const struct cel_replay *log, int log_ok,
+/* tpm.ak-binding: is the AK that signed the quote a key of this guest's vTPM? The
+ * evidence carries the AK, so its signature alone proves nothing. Bindings (the
+ * issue's list): the AK public key covered by the SNP/TDX REPORT_DATA of the same
+ * evidence; an AK certificate chaining to a CA the customer pins; or an EK
+ * certificate chaining to a pinned CA with the AK proven by credential activation.
+ * This is the one place that decides it. Until a binding is implemented here, the
+ * line says the AK is unbound and the verdict names it among what was not checked. */
+static void check_ak_binding(const struct json_value *ev, const struct json_value *tpm, EVP_PKEY *ak,
+			     const struct ev_opts *o, struct verdict *v)
+{
+	(void)ev;
+	(void)tpm;
+	(void)ak;
+	(void)o;
+	printf("%-22s %-8s %s  %s\n", "tpm.ak-binding", "UNBOUND", "AK bound to the vTPM or a pinned CA",
+	       "not checked: the AK is the evidence's own claim");
+	v->ak_unbound = 1;
+}
+
+static void verify_tpm(const struct json_value *ev, const struct json_value *tpm, const struct refdoc *ref,
+		       const struct expected_workload *w, const struct cel_replay *log, int log_ok,
 		       const struct ev_opts *o, struct verdict *v)
 {
+	const struct json_value *log_json = json_get(ev, "event_log");
 	const struct json_value *quote = json_get(tpm, "quote"), *pcrs256 = json_get(json_get(tpm, "pcrs"), "sha256");
 	const char *ak_pem = json_get_string(tpm, "ak_pem");
 	uint8_t *attest = NULL, *sigb = NULL, pcr[REFDOC_PCRS][SHA256_LEN];
@@ -283,6 +305,7 @@ static void verify_tpm(const struct json_value *tpm, const struct refdoc *ref, c
 	ak = pubkey_from_pem(ak_pem);
 	r = ak ? tpm_quote_signature_check(&s, attest, attest_len, ak, NULL, 0) : 0;
 	line(v, "tpm.quote-signature", "signed by ak_pem", r == 1 ? "valid" : "invalid", r == 1);
+	check_ak_binding(ev, tpm, ak, o, v);
 
 	{
 		char e[129] = "", act[129] = "";
@@ -362,6 +385,21 @@ out:
 
 /* ---- TDX ---- */
 
+/* The quote's own line: every check ran and passed (a check skipped for want of
+ * an input — collateral, a CRL — is a failure here: the policy requires it). */
+static void evidence_line(struct verdict *v, const char *name, const char *what, const struct checks *ck)
+{
+	char act[96];
+
+	if (ck->fail)
+		snprintf(act, sizeof(act), "invalid (see the %s checks above)", ck->prefix + 2);
+	else if (ck->skip)
+		snprintf(act, sizeof(act), "incomplete: %u required check(s) skipped", ck->skip);
+	else
+		snprintf(act, sizeof(act), "valid");
+	line(v, name, what, act, ck->fail == 0 && ck->skip == 0);
+}
+
 static void verify_tdx(const struct json_value *tdx, const struct refdoc *ref, const struct expected_workload *w,
 		       const struct cel_replay *log, int log_ok, const struct ev_opts *o, struct verdict *v)
 {
@@ -378,7 +416,7 @@ static void verify_tdx(const struct json_value *tdx, const struct refdoc *ref, c
 	}
 	if (ev_verify_tdx(buf, len, o, &ck) < 0)
 		ck.fail++;
-	line(v, "tdx.quote", "valid", ck.fail ? "invalid (see tdx.* checks above)" : "valid", ck.fail == 0);
+	evidence_line(v, "tdx.quote", "valid", &ck);
 
 	if (!ref || !ref->has_tdx) {
 		line(v, "MRTD", "(not in the reference)", "-", 0);
@@ -481,7 +519,7 @@ static void verify_snp(const struct json_value *snp, const struct refdoc *ref, c
 		ck.fail++;
 	X509_free(oo.cert_x509);
 	sk_X509_pop_free(oo.chain_certs, X509_free);
-	line(v, "snp.report", "valid", ck.fail ? "invalid (see snp.* checks above)" : "valid", ck.fail == 0);
+	evidence_line(v, "snp.report", "valid", &ck);
 	hex_encode(rep.measurement, 48, a);
 	if (!ref || !ref->has_snp) {
 		line(v, "MEASUREMENT", "(not in the reference)", a, 0);
@@ -524,10 +562,14 @@ static int check_refdoc_signature(const char *ref_path, const char *sig_path, co
 }
 
 static const char usage[] =
-	"usage: cvm-reference verify --reference REF.json --evidence EVIDENCE.json --nonce HEX\n"
+	"usage: cvm-reference verify --platform tdx|snp|vtpm [--platform …] [--policy FILE]\n"
+	"         --reference REF.json (--reference-key PUB.pem [--reference-sig FILE] | --unsigned-reference)\n"
+	"         --evidence EVIDENCE.json --nonce HEX\n"
 	"         (--workload DISK | --manifest FILE | --identity HEX [--identity HEX])\n"
-	"         [--reference-key PUB.pem [--reference-sig FILE]]\n"
-	"         [--cert FILE] [--chain FILE] [--collateral DIR] [--root FILE] [--at TIME]\n";
+	"         [--cert FILE] [--chain FILE] [--collateral DIR] [--root FILE] [--at TIME]\n"
+	"         [--snp-min-tcb HEX] [--snp-min-abi MAJOR.MINOR] [--snp-vmpl N] [--snp-smt allow|forbid]\n"
+	"         [--tdx-attributes HEX] [--tdx-xfam HEX] [--tdx-mrservicetd HEX] [--tdx-allow-tcb LIST]\n"
+	"         [--relax NAME]...   (reference/POLICY.md)\n";
 
 /* What the command line names. */
 struct verify_args {
@@ -536,6 +578,8 @@ struct verify_args {
 	const char *ids[2];
 	size_t n_ids;
 	struct ev_opts o;
+	struct appraisal_policy pol;
+	uint8_t ref_sha256[SHA256_LEN]; /* of the reference document's bytes */
 };
 
 /* Fills a from the command line. Returns -1 to go on, else the exit code. */
@@ -548,6 +592,7 @@ static int verify_parse_args(int argc, char **argv, struct verify_args *a)
 		{ "manifest", required_argument, NULL, 'm' },
 		{ "identity", required_argument, NULL, 'i' },
 		EV_SHARED_OPTIONS,
+		POLICY_OPTIONS,
 		{ "reference-key", required_argument, NULL, 'K' },
 		{ "reference-sig", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
@@ -557,6 +602,8 @@ static int verify_parse_args(int argc, char **argv, struct verify_args *a)
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		taken = ev_option(c, optarg, &a->o);
+		if (!taken)
+			taken = policy_option(c, optarg, &a->pol, &a->o);
 		if (taken < 0)
 			return EXIT_USAGE;
 		if (taken)
@@ -579,19 +626,26 @@ static int verify_parse_args(int argc, char **argv, struct verify_args *a)
 		default: fputs(usage, stderr); return EXIT_USAGE;
 		}
 	}
-	/* The nonce is what makes the evidence fresh; the workload what makes it ours.
-	 * Neither is optional. */
+	/* The nonce is what makes the evidence fresh; the workload what makes it ours;
+	 * the platforms what the customer trusts. None is optional: what the evidence
+	 * lists never decides what is checked. */
 	if (optind != argc || !a->ref_path || !a->ev_path || !a->o.have_nonce ||
 	    (!!a->disk + !!a->manifest + !!a->n_ids) != 1) {
+		fputs(usage, stderr);
+		return EXIT_USAGE;
+	}
+	if (!a->pol.platforms) {
+		fputs("cvm-reference: verify: --platform tdx|snp|vtpm (or a policy file's \"platforms\") is required\n",
+		      stderr);
 		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}
 	return -1;
 }
 
-/* The reference document, and with --reference-key its signature's verdict in
- * *sig_rc (check_refdoc_signature). Returns 0, or <0 (said on stderr). */
-static int load_reference(const struct verify_args *a, struct refdoc *ref, int *sig_rc)
+/* The reference document and its SHA-256, and with --reference-key its signature's
+ * verdict in *sig_rc (check_refdoc_signature). Returns 0, or <0 (said on stderr). */
+static int load_reference(struct verify_args *a, struct refdoc *ref, int *sig_rc)
 {
 	uint8_t *text = NULL;
 	size_t len;
@@ -599,6 +653,8 @@ static int load_reference(const struct verify_args *a, struct refdoc *ref, int *
 	int r;
 
 	r = file_read_all(a->ref_path, REFDOC_FILE_MAX, &text, &len);
+	if (r == 0 && digest_buf(DIGEST_SHA256, text, len, a->ref_sha256) < 0)
+		r = -EIO;
 	if (r == 0 && a->ref_key)
 		*sig_rc = check_refdoc_signature(a->ref_path, a->ref_sig, a->ref_key, text, len);
 	if (r == 0)
@@ -659,30 +715,83 @@ static int load_workload(const struct verify_args *a, const struct json_value *e
 	return r;
 }
 
-/* One block of lines for each platform the evidence lists. */
-static void verify_platforms(const struct json_value *ev, const struct refdoc *ref, const struct expected_workload *w,
-			     const struct cel_replay *log, int log_ok, const struct ev_opts *o, struct verdict *v)
+/* The evidence's member for a platform ("tpm" holds the vTPM's quote). */
+static const char *evidence_key(unsigned platform)
 {
-	const struct json_value *plats = json_get(ev, "platforms");
-	size_t n = plats && json_type(plats) == JSON_ARRAY ? json_array_len(plats) : 0;
+	return platform == PLATFORM_VTPM ? "tpm" : platform_name(platform);
+}
 
-	if (n == 0)
-		line(v, "platforms", "tpm, tdx or snp", "none", 0);
-	for (size_t i = 0; i < n; i++) {
-		const char *p = json_string(json_array_at(plats, i));
-		const struct json_value *obj = p ? json_get(ev, p) : NULL;
+/* One block of lines for each platform the policy requires, in a fixed order; the
+ * evidence's own "platforms" list plays no part. A required platform without
+ * evidence fails; evidence of a platform not required is named, not appraised (it
+ * cannot make the verdict PASS). */
+static void verify_platforms(const struct json_value *ev, const struct refdoc *ref, const struct expected_workload *w,
+			     const struct cel_replay *log, int log_ok, const struct verify_args *a, struct verdict *v)
+{
+	static const unsigned order[] = { PLATFORM_SNP, PLATFORM_TDX, PLATFORM_VTPM };
 
-		if (!obj || json_type(obj) != JSON_OBJECT)
-			line(v, p ? p : "platform", "platform object", "missing", 0);
-		else if (strcmp(p, "tpm") == 0)
-			verify_tpm(obj, ref, w, json_get(ev, "event_log"), log, log_ok, o, v);
-		else if (strcmp(p, "tdx") == 0)
-			verify_tdx(obj, ref, w, log, log_ok, o, v);
-		else if (strcmp(p, "snp") == 0)
-			verify_snp(obj, ref, w, o, v);
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		unsigned p = order[i];
+		const struct json_value *obj = json_get(ev, evidence_key(p));
+		char name[32], want[64];
+		struct ev_opts o = a->o;
+
+		snprintf(name, sizeof(name), "platform.%s", platform_name(p));
+		if (!(a->pol.platforms & p)) {
+			if (obj)
+				printf("%-22s %-8s %s  %s\n", name, "-", "not required", "evidence present, not appraised");
+			continue;
+		}
+		snprintf(want, sizeof(want), "required, %s evidence", platform_name(p));
+		if (!obj || json_type(obj) != JSON_OBJECT) {
+			snprintf(want, sizeof(want), "required, no %s evidence", p == PLATFORM_VTPM ? "vTPM" :
+				 p == PLATFORM_TDX ? "TDX" : "SNP");
+			line(v, name, want, "missing", 0);
+			continue;
+		}
+		line(v, name, want, "present", 1);
+		policy_apply(&a->pol, p, &o);
+		if (p == PLATFORM_VTPM)
+			verify_tpm(ev, obj, ref, w, log, log_ok, &o, v);
+		else if (p == PLATFORM_TDX)
+			verify_tdx(obj, ref, w, log, log_ok, &o, v);
 		else
-			line(v, p, "tpm, tdx or snp", "unknown platform", 0);
+			verify_snp(obj, ref, w, &o, v);
 	}
+}
+
+/* The reference document's origin: its signature by the customer's key, or the
+ * explicit --unsigned-reference (a relaxation the verdict names). */
+static void reference_signature_line(const struct verify_args *a, int sig_rc, struct verdict *v)
+{
+	if (a->ref_key)
+		line(v, "reference-signature", a->ref_key, sig_rc == 0 ? "valid" :
+		     sig_rc == -EBADMSG ? "invalid" : "unreadable signature or key", sig_rc == 0);
+	else if (a->pol.relax & RELAX_UNSIGNED_REFERENCE)
+		printf("%-22s %-8s %s  %s\n", "reference-signature", "RELAXED", "--unsigned-reference",
+		       "not checked");
+	else
+		line(v, "reference-signature", "signed (--reference-key PUB.pem)",
+		     "no key given (--unsigned-reference accepts an unsigned document)", 0);
+}
+
+static void print_verdict(const struct verify_args *a, const struct verdict *v)
+{
+	char hex[2 * SHA256_LEN + 1], relaxed[1024], plats[32] = "";
+
+	hex_encode(a->ref_sha256, SHA256_LEN, hex);
+	for (unsigned p = 1; p <= PLATFORM_SNP; p <<= 1)
+		if (a->pol.platforms & p)
+			snprintf(plats + strlen(plats), sizeof(plats) - strlen(plats), "%s%s", plats[0] ? "," : "",
+				 platform_name(p));
+	policy_describe_relaxations(&a->pol, &a->o, relaxed, sizeof(relaxed));
+	printf("reference: %s sha256 %s\n", a->ref_path, hex);
+	printf("platforms required: %s\n", plats);
+	printf("relaxed: %s\n", relaxed);
+	if (v->ak_unbound)
+		printf("not checked: tpm.ak-binding (the vTPM quote is consistent and fresh, but its AK is not "
+		       "bound to hardware or a pinned CA)\n");
+	printf("verdict: %s (%u ok, %u FAIL)\n", v->fail ? "FAIL" : "PASS", v->ok, v->fail);
 }
 
 int cmd_verify(int argc, char **argv)
@@ -717,13 +826,11 @@ int cmd_verify(int argc, char **argv)
 		fprintf(stderr, "cvm-reference: %s: event_log record %zu is malformed\n", a.ev_path, bad);
 
 	printf("%-22s %-8s %s  %s\n", "REGISTER", "RESULT", "EXPECTED", "ACTUAL");
-	/* The reference values are only as good as their origin: with --reference-key
-	 * the document's detached signature is checked first (FORMAT.md "Signature"). */
-	if (a.ref_key)
-		line(&v, "reference-signature", a.ref_key, ref_sig_rc == 0 ? "valid" :
-		     ref_sig_rc == -EBADMSG ? "invalid" : "unreadable signature or key", ref_sig_rc == 0);
-	verify_platforms(ev, ref, &w, log, log_ok, &a.o, &v);
-	printf("verdict: %s (%u ok, %u FAIL)\n", v.fail ? "FAIL" : "PASS", v.ok, v.fail);
+	/* The reference values are only as good as their origin: the document's
+	 * detached signature is checked first (FORMAT.md "Signature"). */
+	reference_signature_line(&a, ref_sig_rc, &v);
+	verify_platforms(ev, ref, &w, log, log_ok, &a, &v);
+	print_verdict(&a, &v);
 	ret = v.fail ? EXIT_FAIL : EXIT_OK;
 out:
 	json_free(ev);

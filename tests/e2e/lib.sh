@@ -68,7 +68,8 @@ fetch_evidence() {
 # verify NAME EVIDENCE NONCE WORKLOAD-DISK [REFERENCE]: cvm-reference verify, report in
 # $WORK/NAME.verify; returns its exit status.
 verify() {
-	"$REF" verify --reference "${5:-$WORK/ref.json}" --evidence "$2" --nonce "$3" --workload "$4" \
+	"$REF" verify --platform vtpm --reference "${5:-$WORK/ref.json}" --reference-key "${5:-$WORK/ref.json}.pub.pem" \
+		--evidence "$2" --nonce "$3" --workload "$4" \
 		>"$WORK/$1.verify" 2>&1
 }
 

@@ -4,6 +4,9 @@
 # genuine, the reference document is another image's (tests/fuzz/corpus/fuzz-refdoc/
 # full.json), so the firmware registers must FAIL while the quote, the nonce
 # and the workload bindings are judged on their own. Exercises every TDX/SNP line.
+# The policy (reference/POLICY.md) gives each sample's own TD attributes, XFAM and
+# SNP TCB/ABI floors; the TDX quote has no usable collateral here, so it is FAIL
+# ("incomplete": the required collateral checks were skipped).
 . "$(dirname "$0")/../lib.sh"
 need python3
 need_built bin/cvm-reference
@@ -24,25 +27,31 @@ q64=$(head -c 4936 "$T/quote.dat" | base64 -w0)
 # cannot be bound by zero-padded REPORTDATA and is refused)
 rd=$("$REF" evidence show --json "$T/quote.dat" | python3 -c 'import json,sys; print(json.load(sys.stdin)["report_data"])' | sed -E 's/(00)+$//')
 cfg=$("$REF" evidence show --json "$T/quote.dat" | python3 -c 'import json,sys; print(json.load(sys.stdin)["mrconfigid"])')
+pol=($("$REF" evidence show --json "$T/quote.dat" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("--tdx-attributes", d["td_attributes"], "--tdx-xfam", d["xfam"])')
+	--platform tdx --unsigned-reference)
 printf '{"version":1,"nonce":"%s","platforms":["tdx"],"event_log":[],"tdx":{"provider":"tdx_guest","quote":"%s"}}\n' \
 	"$rd" "$q64" >"$WORK/tdx.json"
-expect_exit 1 "TDX: verdict FAIL (foreign reference)" "$REF" verify --reference "$DOC" --evidence "$WORK/tdx.json" --nonce "$rd" --identity "$cfg"
-results tdx.quote=ok MRTD=FAIL RTMR1=FAIL RTMR2=FAIL RTMR3=FAIL RTMR3.eventlog=ok MRCONFIGID=ok
+expect_exit 1 "TDX: verdict FAIL (foreign reference)" "$REF" verify "${pol[@]}" --reference "$DOC" --evidence "$WORK/tdx.json" --nonce "$rd" --identity "$cfg"
+results tdx.quote=FAIL MRTD=FAIL RTMR1=FAIL RTMR2=FAIL RTMR3=FAIL RTMR3.eventlog=ok MRCONFIGID=ok
 expect_output '^ok +tdx.nonce: report data equals the nonce'
+# no collateral: QE identity, TCB status and CRLs are skipped, and that fails the quote
+# (it was tdx.quote ok); no check of the quote itself fails
+expect_output '^tdx\.quote +FAIL +valid +incomplete'
+expect_eq "TDX: no tdx.* check FAILs" "$(grep -cE '^FAIL +tdx\.' "$WORK/out" || true)" 0
 # a different workload: MRCONFIGID must now fail; a replayed nonce fails the quote
-run "$REF" verify --reference "$DOC" --evidence "$WORK/tdx.json" --nonce "$rd" --identity "${cfg%?}0"
-results MRCONFIGID=FAIL tdx.quote=ok
-run "$REF" verify --reference "$DOC" --evidence "$WORK/tdx.json" --nonce 00 --identity "$cfg"
+run "$REF" verify "${pol[@]}" --reference "$DOC" --evidence "$WORK/tdx.json" --nonce "$rd" --identity "${cfg%?}0"
+results MRCONFIGID=FAIL
+run "$REF" verify "${pol[@]}" --reference "$DOC" --evidence "$WORK/tdx.json" --nonce 00 --identity "$cfg"
 results tdx.quote=FAIL
 expect_output '^FAIL +tdx.nonce'
 # the same nonce with a zero byte appended: REPORTDATA is identical, the nonce is not
-run "$REF" verify --reference "$DOC" --evidence "$WORK/tdx.json" --nonce "${rd}00" --identity "$cfg"
+run "$REF" verify "${pol[@]}" --reference "$DOC" --evidence "$WORK/tdx.json" --nonce "${rd}00" --identity "$cfg"
 results tdx.quote=FAIL
 expect_output '^FAIL +tdx.nonce'
 # an RTMR3 record in the log that the quote does not reflect
 printf '{"version":1,"nonce":"%s","platforms":["tdx"],"event_log":[{"rtmr":3,"digests":[{"hashAlg":"sha384","digest":"%s"}],"content_type":"systemd"}],"tdx":{"provider":"tdx_guest","quote":"%s"}}\n' \
 	"$rd" "$cfg" "$q64" >"$WORK/tdx-log.json"
-run "$REF" verify --reference "$DOC" --evidence "$WORK/tdx-log.json" --nonce "$rd" --identity "$cfg"
+run "$REF" verify "${pol[@]}" --reference "$DOC" --evidence "$WORK/tdx-log.json" --nonce "$rd" --identity "$cfg"
 results RTMR3.eventlog=FAIL
 
 # --- SNP: report 02 (HOST_DATA zero) ------------------------------------------------
@@ -52,13 +61,15 @@ rd=$("$REF" evidence show --json "$S/report.bin" | python3 -c 'import json,sys; 
 printf '{"version":1,"nonce":"%s","platforms":["snp"],"event_log":[],"snp":{"provider":"sev_guest","report":"%s"}}\n' \
 	"$rd" "$r64" >"$WORK/snp.json"
 zero=$(printf '%064d' 0)
-expect_exit 1 "SNP: verdict FAIL (foreign reference)" "$REF" verify --reference "$DOC" --evidence "$WORK/snp.json" --nonce "$rd" --identity "$zero" \
+pol=(--platform snp --unsigned-reference --snp-min-abi 1.52
+	--snp-min-tcb "$("$REF" evidence show --json "$S/report.bin" | python3 -c 'import json,sys; print(json.load(sys.stdin)["reported_tcb"])')")
+expect_exit 1 "SNP: verdict FAIL (foreign reference)" "$REF" verify "${pol[@]}" --reference "$DOC" --evidence "$WORK/snp.json" --nonce "$rd" --identity "$zero" \
 	--cert "$S/vcek.der" --chain "$S/ask_ark_milan.pem"
 results snp.report=ok MEASUREMENT=FAIL HOST_DATA=ok
-run "$REF" verify --reference "$DOC" --evidence "$WORK/snp.json" --nonce "$rd" --identity "${zero%?}1" \
+run "$REF" verify "${pol[@]}" --reference "$DOC" --evidence "$WORK/snp.json" --nonce "$rd" --identity "${zero%?}1" \
 	--cert "$S/vcek.der" --chain "$S/ask_ark_milan.pem"
 results HOST_DATA=FAIL snp.report=ok
-run "$REF" verify --reference "$DOC" --evidence "$WORK/snp.json" --nonce "$rd" --identity "$zero"
+run "$REF" verify "${pol[@]}" --reference "$DOC" --evidence "$WORK/snp.json" --nonce "$rd" --identity "$zero"
 results snp.report=FAIL
 # the host's certificate table (auxblob) in the evidence replaces --cert/--chain:
 # built here from the sample's real VCEK, ASK and ARK (GUIDs: GHCB spec 56421)
@@ -84,10 +95,10 @@ for case in "02:ok" "01:FAIL"; do
 	certs=$(cert_table "$E/sev-snp/$src"-*/vcek.der "$S/ask_ark_milan.pem")
 	printf '{"version":1,"nonce":"%s","platforms":["snp"],"snp":{"provider":"sev_guest","report":"%s","certs":"%s"}}\n' \
 		"$rd" "$r64" "$certs" >"$WORK/snp-certs.json"
-	run "$REF" verify --reference "$DOC" --evidence "$WORK/snp-certs.json" --nonce "$rd" --identity "$zero"
+	run "$REF" verify "${pol[@]}" --reference "$DOC" --evidence "$WORK/snp-certs.json" --nonce "$rd" --identity "$zero"
 	results snp.report=$want HOST_DATA=ok
 done
 
 # evidence of an unknown version is refused as input
 sed 's/"version":1/"version":2/' "$WORK/snp.json" >"$WORK/v2.json"
-expect_exit 3 "evidence version 2 refused" "$REF" verify --reference "$DOC" --evidence "$WORK/v2.json" --nonce "$rd" --identity "$zero"
+expect_exit 3 "evidence version 2 refused" "$REF" verify "${pol[@]}" --reference "$DOC" --evidence "$WORK/v2.json" --nonce "$rd" --identity "$zero"

@@ -15,10 +15,12 @@ DOC=tests/fuzz/corpus/fuzz-refdoc/full.json
 
 # verify_expect NAME RC LINE-REGEX ARGS…: verify exits RC and its report has a line
 # matching LINE-REGEX.
+# POLICY: the appraisal policy options (reference/POLICY.md) of the next verify_expect.
+POLICY=(--platform vtpm --unsigned-reference)
 verify_expect() {
 	local what=$1 want_rc=$2 pattern=$3
 	shift 3
-	expect_exit "$want_rc" "$what" "$REF" verify --reference "$DOC" "$@"
+	expect_exit "$want_rc" "$what" "$REF" verify "${POLICY[@]}" --reference "$DOC" "$@"
 	expect_output "$pattern"
 }
 
@@ -101,6 +103,18 @@ jq '.event_log |= [.[0], .[2], .[1]] + .[3:]' "$WORK/ev.json" >"$WORK/phases.jso
 verify_expect "phase records out of order fail on PCR 11" 1 '^PCR11.phases +FAIL ' \
 	--evidence "$WORK/phases.json" --manifest "$WORK/m.json" --nonce "$nonce"
 
+# F1: the customer requires SNP; a TPM-only document (it passes as vTPM evidence
+# above, and used to PASS against this TDX+SNP reference with no platform named)
+# must fail, naming the missing platform
+POLICY=(--platform snp --unsigned-reference)
+verify_expect "TPM-only evidence, SNP required" 1 '^platform\.snp +FAIL +required, no SNP evidence' \
+	--evidence "$WORK/ev.json" --manifest "$WORK/m.json" --nonce "$nonce"
+expect_output '^platform\.vtpm +- +not required'
+expect_output '^verdict: FAIL'
+POLICY=(--platform vtpm)
+verify_expect "unsigned reference without --unsigned-reference" 1 '^reference-signature +FAIL ' \
+	--evidence "$WORK/ev.json" --manifest "$WORK/m.json" --nonce "$nonce"
+
 # the reference document's detached signature (cvm-reference sign, Ed25519)
 openssl genpkey -algorithm ed25519 -out "$WORK/sign.key" 2>/dev/null
 openssl pkey -in "$WORK/sign.key" -pubout -out "$WORK/sign.pub" 2>/dev/null
@@ -114,4 +128,6 @@ verify_expect "signed reference document" 0 '^reference-signature +ok ' \
 verify_expect "reference document signed by another key" 1 '^reference-signature +FAIL ' \
 	--evidence "$WORK/ev.json" --manifest "$WORK/m.json" --nonce "$nonce" --reference-key "$WORK/other.pub"
 
-expect_exit 2 "verify refuses to run without a nonce" "$REF" verify --reference "$DOC" --evidence "$WORK/ev.json" --manifest "$WORK/m.json"
+expect_exit 2 "verify refuses to run without a nonce" "$REF" verify --platform vtpm --reference "$DOC" --evidence "$WORK/ev.json" --manifest "$WORK/m.json"
+expect_exit 2 "verify refuses to run without the platforms the customer requires" "$REF" verify --reference "$DOC" \
+	--reference-key "$WORK/sign.pub" --evidence "$WORK/ev.json" --manifest "$WORK/m.json" --nonce "$nonce"
