@@ -358,11 +358,51 @@ static void test_tdx_bitflips(void)
 	free(buf);
 }
 
+/* A collateral directory under tmpdir holding some of sample 01's files. */
+static const char *collateral_subset(const char *name, const char *const *files, size_t n)
+{
+	static char dir[600];
+
+	snprintf(dir, sizeof(dir), "%s/%s", tmpdir, name);
+	CHECK_EQ_INT(mkdir(dir, 0700), 0);
+	for (size_t i = 0; i < n; i++) {
+		char rel[256], dst[700];
+		uint8_t *b;
+		size_t len;
+		FILE *f;
+
+		snprintf(rel, sizeof(rel), "tdx/01-gotdxguest-spr-v4/collateral/%s", files[i]);
+		b = sample_read(rel, &len);
+		snprintf(dst, sizeof(dst), "%s/%s", dir, files[i]);
+		f = b ? fopen(dst, "wb") : NULL;
+		CHECK(f != NULL);
+		if (f) {
+			fwrite(b, 1, len, f);
+			fclose(f);
+		}
+		free(b);
+	}
+	return dir;
+}
+
+static void collateral_subset_remove(const char *dir, const char *const *files, size_t n)
+{
+	char p[800];
+
+	for (size_t i = 0; i < n; i++) {
+		snprintf(p, sizeof(p), "%s/%s", dir, files[i]);
+		unlink(p);
+	}
+	rmdir(dir);
+}
+
 static void test_tdx_collateral_flips(void)
 {
 	struct ev_opts o = { 0 };
 	uint8_t *q, *ti;
 	size_t len, tlen;
+	static const char *const names[] = { "qe_identity.json", "pckcrl_platform.der", "rootcrl.der",
+					     "tcbinfo.json" };
 	char dir[600];
 	unsigned flips = 0, named = 0;
 
@@ -373,29 +413,7 @@ static void test_tdx_collateral_flips(void)
 		goto out;
 	/* A private collateral directory: the sample's QE identity and CRLs, and a
 	 * tcbInfo with one flipped bit inside the signed object. */
-	snprintf(dir, sizeof(dir), "%s/collateral", tmpdir);
-	CHECK_EQ_INT(mkdir(dir, 0700), 0);
-	{
-		static const char *const names[] = { "qe_identity.json", "pckcrl_platform.der", "rootcrl.der" };
-
-		for (size_t i = 0; i < 3; i++) {
-			char rel[256], dst[700];
-			uint8_t *b;
-			size_t n;
-			FILE *f;
-
-			snprintf(rel, sizeof(rel), "tdx/01-gotdxguest-spr-v4/collateral/%s", names[i]);
-			b = sample_read(rel, &n);
-			snprintf(dst, sizeof(dst), "%s/%s", dir, names[i]);
-			f = b ? fopen(dst, "wb") : NULL;
-			CHECK(f != NULL);
-			if (f) {
-				fwrite(b, 1, n, f);
-				fclose(f);
-			}
-			free(b);
-		}
-	}
+	snprintf(dir, sizeof(dir), "%s", collateral_subset("collateral", names, 3));
 	o.collateral = dir;
 	o.chain = tdx_common("tdx/common/intel_tcb_signing_chain.pem");
 	CHECK_EQ_INT(parse_time_arg("2023-06-20", &o.at), 0);
@@ -420,7 +438,6 @@ static void test_tdx_collateral_flips(void)
 	CHECK_EQ_STR(run(ev_verify_tdx, q, len, &o), "tcb-status");
 	{
 		/* a flipped bit in the PCK CRL breaks its signature */
-		char p[700];
 		uint8_t *crl;
 		size_t n;
 
@@ -432,15 +449,7 @@ static void test_tdx_collateral_flips(void)
 			CHECK(has(run(ev_verify_tdx, q, len, &o), "pck-chain"));
 			free(crl);
 		}
-		snprintf(p, sizeof(p), "%s/collateral/tcbinfo.json", tmpdir);
-		unlink(p);
-		snprintf(p, sizeof(p), "%s/collateral/qe_identity.json", tmpdir);
-		unlink(p);
-		snprintf(p, sizeof(p), "%s/collateral/pckcrl_platform.der", tmpdir);
-		unlink(p);
-		snprintf(p, sizeof(p), "%s/collateral/rootcrl.der", tmpdir);
-		unlink(p);
-		rmdir(dir);
+		collateral_subset_remove(dir, names, 4);
 	}
 out:
 	free(q);
@@ -493,44 +502,6 @@ static void test_report_data_nonce(void)
 		ev_check_report_data_nonce(&o, &c, rd);
 		CHECK_EQ_INT(c.fail, 1);
 	}
-}
-
-/* A collateral directory under tmpdir holding some of sample 01's files. */
-static const char *collateral_subset(const char *name, const char *const *files, size_t n)
-{
-	static char dir[600];
-
-	snprintf(dir, sizeof(dir), "%s/%s", tmpdir, name);
-	CHECK_EQ_INT(mkdir(dir, 0700), 0);
-	for (size_t i = 0; i < n; i++) {
-		char rel[256], dst[700];
-		uint8_t *b;
-		size_t len;
-		FILE *f;
-
-		snprintf(rel, sizeof(rel), "tdx/01-gotdxguest-spr-v4/collateral/%s", files[i]);
-		b = sample_read(rel, &len);
-		snprintf(dst, sizeof(dst), "%s/%s", dir, files[i]);
-		f = b ? fopen(dst, "wb") : NULL;
-		CHECK(f != NULL);
-		if (f) {
-			fwrite(b, 1, len, f);
-			fclose(f);
-		}
-		free(b);
-	}
-	return dir;
-}
-
-static void collateral_subset_remove(const char *dir, const char *const *files, size_t n)
-{
-	char p[800];
-
-	for (size_t i = 0; i < n; i++) {
-		snprintf(p, sizeof(p), "%s/%s", dir, files[i]);
-		unlink(p);
-	}
-	rmdir(dir);
 }
 
 /* F5: the PCK certificate's issuer (Intel SGX PCK Platform CA) has a CRL; leaving
