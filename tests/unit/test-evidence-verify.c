@@ -127,18 +127,26 @@ static void test_snp(void)
 	}
 }
 
+/* SNP report 01 with its VCEK and AMD chain in o, or NULL (a failed check). */
+static uint8_t *snp_sample_01(struct ev_opts *o, size_t *len)
+{
+	uint8_t *rep = sample_read("sev-snp/01-gosevguest-milan-v2/report.bin", len);
+
+	CHECK(rep != NULL);
+	o->cert = path_of("sev-snp/01-gosevguest-milan-v2/vcek.der");
+	o->chain = path_of("sev-snp/01-gosevguest-milan-v2/ask_ark_milan.pem");
+	return rep;
+}
+
 static void test_snp_policy(void)
 {
 	struct ev_opts o = { 0 };
 	uint8_t *rep;
 	size_t len;
 
-	rep = sample_read("sev-snp/01-gosevguest-milan-v2/report.bin", &len);
-	CHECK(rep != NULL);
+	rep = snp_sample_01(&o, &len);
 	if (!rep)
 		return;
-	o.cert = path_of("sev-snp/01-gosevguest-milan-v2/vcek.der");
-	o.chain = path_of("sev-snp/01-gosevguest-milan-v2/ask_ark_milan.pem");
 	/* sample 01 was launched with POLICY.DEBUG set (0xb0000) */
 	o.no_debug = 1;
 	CHECK_EQ_STR(run(ev_verify_snp, rep, len, &o), "policy-debug");
@@ -571,12 +579,9 @@ static void test_snp_strict_policy(void)
 	uint8_t *rep;
 	size_t len;
 
-	rep = sample_read("sev-snp/01-gosevguest-milan-v2/report.bin", &len);
-	CHECK(rep != NULL);
+	rep = snp_sample_01(&o, &len);
 	if (!rep)
 		return;
-	o.cert = path_of("sev-snp/01-gosevguest-milan-v2/vcek.der");
-	o.chain = path_of("sev-snp/01-gosevguest-milan-v2/ask_ark_milan.pem");
 	policy_apply(&pol, PLATFORM_SNP, &o);
 	/* no floors given: a missing floor is a failure, not "any TCB" */
 	CHECK_EQ_STR(run(ev_verify_snp, rep, len, &o), "policy-debug min-tcb min-abi");
