@@ -634,6 +634,9 @@ static int verify_parse_args(int argc, char **argv, struct verify_args *a)
 		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}
+	/* a key given is checked: --unsigned-reference then relaxes nothing */
+	if (a->ref_key)
+		a->pol.relax &= ~(unsigned)RELAX_UNSIGNED_REFERENCE;
 	if (!a->pol.platforms) {
 		fputs("cvm-reference: verify: --platform tdx|snp|vtpm (or a policy file's \"platforms\") is required\n",
 		      stderr);
