@@ -90,6 +90,10 @@ openssl pkey -in "$WORK/sign.key" -pubout -out "$WORK/sign.pub" 2>/dev/null
 verify_rc "signed reference" 0 --platform snp --reference-key "$WORK/sign.pub" --relax snp-debug "${floors[@]}" "${common[@]}"
 expect_output '^reference-signature +ok '
 expect_output '^relaxed: snp-debug \(SNP POLICY.DEBUG may be set\)$'
+verify_rc "a key given: --unsigned-reference relaxes nothing" 0 --platform snp --reference-key "$WORK/sign.pub" \
+	--unsigned-reference --relax snp-debug "${floors[@]}" "${common[@]}"
+expect_output '^reference-signature +ok '
+expect_output '^relaxed: snp-debug \(SNP POLICY.DEBUG may be set\)$'
 
 # --- the policy file -------------------------------------------------------------------
 cat >"$WORK/policy.json" <<EOF
