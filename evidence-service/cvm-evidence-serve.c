@@ -10,6 +10,16 @@
  *     node → client:  the evidence document of `measure-agent evidence --nonce HEX`
  *                     (measure-agent/EVIDENCE.md), then the node closes
  *
+ *     client → node:  "activate " and a credential of 2..2048 hex digits, then "\n"
+ *                     (the request `cvm-reference challenge` writes; same deadline)
+ *     node → client:  the output of `measure-agent activate --credential HEX`: the
+ *                     credential's secret as one hex line, then the node closes
+ *
+ * Activation is safe to serve to anyone: the TPM releases a credential's secret only
+ * when it was made for this TPM's EK *and* this node's AK, so the answer proves a
+ * fact about this node and nothing else (measure-agent/EVIDENCE.md "Binding the AK to
+ * the TPM").
+ *
  * On a malformed request the node answers one line "cvm-evidence: error: …" and
  * closes. Nothing in the request is trusted beyond "a nonce": it is validated here,
  * and it only becomes the TPM qualifying data / REPORT_DATA, so a client can learn
@@ -38,7 +48,9 @@
 #define STR_(x) #x
 #define STR(x) STR_(x)
 #define NONCE_HEX_MAX 128 /* 64 bytes: the width of TDX REPORTDATA / SNP REPORT_DATA */
-#define REQUEST_MAX (NONCE_HEX_MAX + 2)
+#define ACTIVATE "activate "
+#define CREDENTIAL_HEX_MAX 2048 /* measure-agent's TPM_CREDENTIAL_REQUEST_MAX, 1024 bytes */
+#define REQUEST_MAX (sizeof(ACTIVATE) - 1 + CREDENTIAL_HEX_MAX)
 /* One deadline for the whole request, from the start of this program (systemd starts
  * it right after accept()) to the newline. A per-read timeout would let a client that
  * sends one digit every few seconds hold a connection slot for minutes. The test
@@ -66,7 +78,7 @@ static int64_t monotonic_ms(void)
  * its length, -ETIMEDOUT (no newline before the deadline), -EMSGSIZE (no newline
  * within REQUEST_MAX bytes), -ENODATA (peer closed first) or -errno. Reads byte-wise
  * on purpose: whatever follows the newline is left unread, and a request is at most
- * 130 bytes. */
+ * about 2 KiB. */
 static int read_request(int fd, char *buf, size_t size)
 {
 	const int64_t deadline = monotonic_ms() + REQUEST_DEADLINE_SEC * 1000;
@@ -102,17 +114,27 @@ static int read_request(int fd, char *buf, size_t size)
 	return (int)n;
 }
 
-/* 2..NONCE_HEX_MAX hex digits, even count: the agent's own rule
- * (measure-agent/EVIDENCE.md), checked here too so that a bad request never reaches
- * the TPM. */
-static int nonce_valid(const char *s, size_t n)
+/* 2..max hex digits, even count: the agent's own rule (measure-agent/EVIDENCE.md),
+ * checked here too so that a bad request never reaches the TPM. */
+static int hex_valid(const char *s, size_t n, size_t max)
 {
-	if (n < 2 || n > NONCE_HEX_MAX || n % 2)
+	if (n < 2 || n > max || n % 2)
 		return 0;
 	for (size_t i = 0; i < n; i++)
 		if (!strchr("0123456789abcdefABCDEF", s[i]) || !s[i])
 			return 0;
 	return 1;
+}
+
+/* Becomes measure-agent COMMAND OPTION VALUE; returns only if exec failed. */
+static int exec_agent(const char *command, const char *option, char *value)
+{
+	char *const argv[] = { (char *)"measure-agent", (char *)command, (char *)option, value, NULL };
+
+	execv(MEASURE_AGENT, argv);
+	fprintf(stderr, "cvm-evidence-serve: exec %s: %s\n", MEASURE_AGENT, strerror(errno));
+	dprintf(STDOUT_FILENO, "cvm-evidence: error: evidence service unavailable\n");
+	return EXIT_SYSTEM;
 }
 
 int main(void)
@@ -123,22 +145,26 @@ int main(void)
 	if (n == -ETIMEDOUT)
 		return reply_error("no request within " STR(REQUEST_DEADLINE_SEC) " s");
 	if (n == -EMSGSIZE)
-		return reply_error("request longer than 128 hex digits");
+		return reply_error("request too long");
 	if (n == -ENODATA)
 		return EXIT_INPUT; /* the client went away: nobody to answer */
 	if (n < 0) {
 		fprintf(stderr, "cvm-evidence-serve: reading the request: %s\n", strerror(-n));
 		return EXIT_SYSTEM;
 	}
-	if (!nonce_valid(req, (size_t)n))
+	if (strncmp(req, ACTIVATE, sizeof(ACTIVATE) - 1) == 0) {
+		char *hex = req + sizeof(ACTIVATE) - 1;
+
+		if (!hex_valid(hex, (size_t)n - (sizeof(ACTIVATE) - 1), CREDENTIAL_HEX_MAX))
+			return reply_error("expected \"activate\" and a credential of 2..2048 hex digits and a newline");
+		fprintf(stderr, "cvm-evidence-serve: credential activation requested\n");
+		return exec_agent("activate", "--credential", hex);
+	}
+	if (!hex_valid(req, (size_t)n, NONCE_HEX_MAX))
 		return reply_error("expected a nonce of 2..128 hex digits (1..64 bytes) and a newline");
 
 	/* One line per request in the journal and on the console: the operator sees who
 	 * asked for evidence when (the peer is in the unit instance name). */
 	fprintf(stderr, "cvm-evidence-serve: evidence requested, nonce %.16s…\n", req);
-	char *const argv[] = { (char *)"measure-agent", (char *)"evidence", (char *)"--nonce", req, NULL };
-	execv(MEASURE_AGENT, argv);
-	fprintf(stderr, "cvm-evidence-serve: exec %s: %s\n", MEASURE_AGENT, strerror(errno));
-	dprintf(STDOUT_FILENO, "cvm-evidence: error: evidence service unavailable\n");
-	return EXIT_SYSTEM;
+	return exec_agent("evidence", "--nonce", req);
 }

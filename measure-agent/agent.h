@@ -73,6 +73,19 @@ int tpm_quote(struct tpm *t, const uint8_t *nonce, size_t nonce_len, const unsig
 	      size_t n_pcrs, struct tpm_quote *ret);
 void tpm_quote_free(struct tpm_quote *q);
 
+/* ---- tpm-ek.c: the EK certificate and credential activation (EVIDENCE.md "Binding
+ * the AK to the TPM") */
+#define TPM_CREDENTIAL_REQUEST_MAX 1024 /* TPM2B_ID_OBJECT || TPM2B_ENCRYPTED_SECRET */
+#define TPM_ACTIVATED_SECRET_MAX 64     /* a TPM2B_DIGEST */
+/* The DER EK certificate from NV: RSA 2048 (0x01c00002) if present, else ECC P-256
+ * (0x01c0000a); *ret_rsa says which. Returns 0, -ENOENT (neither) or -errno. */
+int tpm_ek_certificate(struct tpm *t, uint8_t **ret, size_t *ret_len, bool *ret_rsa);
+/* TPM2_ActivateCredential with that EK and the attestation key on req
+ * (TPM2B_ID_OBJECT || TPM2B_ENCRYPTED_SECRET): the secret, or -EINVAL (malformed
+ * request), -ENOENT (no EK certificate) or -EIO (the TPM refused). */
+int tpm_activate_credential(struct tpm *t, const uint8_t *req, size_t req_len,
+			    uint8_t ret[TPM_ACTIVATED_SECRET_MAX], size_t *ret_len);
+
 /* ---- tdx.c */
 bool tdx_present(void);
 int tdx_extend_rtmr3(const uint8_t digest[SHA384_LEN]);
@@ -117,5 +130,7 @@ int launch_exec(const struct manifest *m, const char *root);
 
 /* ---- evidence.c */
 int evidence_print(const uint8_t *nonce, size_t nonce_len, FILE *out);
+/* `measure-agent activate`: the secret of a credential request as one hex line. */
+int activation_print(const uint8_t *req, size_t req_len, FILE *out);
 
 #endif

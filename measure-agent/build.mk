@@ -11,7 +11,7 @@ $(B)/bin/cvm-workload: $(call objs,$(CVM_WORKLOAD_SRCS)) $(LIBCVM)
 MEASURE_AGENT_SRCS := measure-agent/measure-agent.c measure-agent/services.c measure-agent/find.c \
 	measure-agent/tpm.c measure-agent/tpm-banks.c measure-agent/tdx.c measure-agent/tsm.c measure-agent/snp.c \
 	measure-agent/measure.c measure-agent/launch.c measure-agent/evidence.c \
-	measure-agent/platform.c
+	measure-agent/platform.c measure-agent/tpm-ek.c
 MEASURE_AGENT_LIBS := -ltss2-esys -ltss2-tctildr -ltss2-mu -ltss2-rc -lcrypto
 PROGRAMS += $(B)/bin/measure-agent
 

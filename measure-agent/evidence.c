@@ -89,6 +89,25 @@ static int put_workload(FILE *f)
 	return r;
 }
 
+/* The EK certificate, for a verifier that binds the AK to it by credential activation
+ * (EVIDENCE.md "Binding the AK to the TPM"); absent when the TPM has none. */
+static int put_ek_certificate(FILE *f, struct tpm *t)
+{
+	uint8_t *cert = NULL;
+	size_t len;
+	bool rsa;
+	int r = tpm_ek_certificate(t, &cert, &len, &rsa);
+
+	if (r == -ENOENT)
+		return 0;
+	if (r < 0)
+		return r;
+	fprintf(f, ",\n    \"ek_certificate\": ");
+	r = put_b64(f, cert, len);
+	free(cert);
+	return r;
+}
+
 static int put_tpm(FILE *f, const uint8_t *nonce, size_t nonce_len)
 {
 	enum digest_alg banks[TPM_MAX_BANKS];
@@ -124,6 +143,9 @@ static int put_tpm(FILE *f, const uint8_t *nonce, size_t nonce_len)
 	put_hex(f, q.ak_public, q.ak_public_len);
 	fputs(",\n    \"ak_pem\": ", f);
 	json_write_string(f, q.ak_pem);
+	r = put_ek_certificate(f, t);
+	if (r < 0)
+		goto out;
 	fputs(",\n    \"quote\": {\n      \"attest\": ", f);
 	put_hex(f, q.attest, q.attest_len);
 	fputs(",\n      \"signature\": ", f);
@@ -234,4 +256,21 @@ out:
 	free(blob);
 	free(aux);
 	return r;
+}
+
+int activation_print(const uint8_t *req, size_t req_len, FILE *out)
+{
+	uint8_t secret[TPM_ACTIVATED_SECRET_MAX];
+	char hex[2 * TPM_ACTIVATED_SECRET_MAX + 1];
+	size_t n = 0;
+	struct tpm *t = NULL;
+	int r = tpm_open(&t);
+
+	if (r == 0)
+		r = tpm_activate_credential(t, req, req_len, secret, &n);
+	tpm_close(t);
+	if (r < 0)
+		return r;
+	hex_encode(secret, n, hex);
+	return fprintf(out, "%s\n", hex) > 0 && fflush(out) == 0 ? 0 : -EIO;
 }

@@ -4,6 +4,7 @@
  *   measure-agent [launch]            find M → check bindings → measure → verity-mount
  *                                     the payload → exec the workload
  *   measure-agent evidence --nonce HEX
+ *   measure-agent activate --credential HEX   (EVIDENCE.md "Binding the AK to the TPM")
  *
  * Fail closed: on any failure `launch` prints ONE line "measure-agent: FATAL: …" on
  * stderr (the unit sends it to the console and the journal) and exits 1 without
@@ -307,6 +308,40 @@ static int cmd_evidence(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* The guest's half of AK enrolment: TPM2_ActivateCredential on the verifier's
+ * credential; the secret goes to stdout as one hex line. */
+static int cmd_activate(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "credential", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	static uint8_t req[TPM_CREDENTIAL_REQUEST_MAX];
+	const char *hex = NULL;
+	size_t n = 0;
+	int c, r;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1)
+		switch (c) {
+		case 'c': hex = optarg; break;
+		case 'h': printf("usage: measure-agent activate --credential HEX\n"); return EXIT_OK;
+		default: return EXIT_USAGE;
+		}
+	if (!hex || optind != argc || hex_decode(hex, req, sizeof req, &n) < 0 || n == 0) {
+		fprintf(stderr, "measure-agent: activate needs --credential HEX of 1..%d bytes\n",
+			TPM_CREDENTIAL_REQUEST_MAX);
+		return EXIT_USAGE;
+	}
+	r = activation_print(req, n, stdout);
+	if (r < 0) {
+		fprintf(stderr, "measure-agent: activate: %s\n", agent_detail()[0] ? agent_detail() : strerror(-r));
+		return r == -EINVAL ? EXIT_INPUT : EXIT_SYSTEM;
+	}
+	return EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	agent_set_sysroot(getenv("CVM_SYSROOT"));
@@ -316,6 +351,9 @@ int main(int argc, char **argv)
 		return argc <= 2 ? cmd_launch() : EXIT_USAGE;
 	if (strcmp(argv[1], "evidence") == 0)
 		return cmd_evidence(argc - 1, argv + 1);
-	fprintf(stderr, "usage: measure-agent [launch] | measure-agent evidence --nonce HEX\n");
+	if (strcmp(argv[1], "activate") == 0)
+		return cmd_activate(argc - 1, argv + 1);
+	fprintf(stderr, "usage: measure-agent [launch] | measure-agent evidence --nonce HEX | "
+		"measure-agent activate --credential HEX\n");
 	return EXIT_USAGE;
 }

@@ -19,16 +19,22 @@
 
 #include "agent.h"
 #include "tpm-banks.h"
+#include "tpm-esys.h"
 
 struct tpm {
 	TSS2_TCTI_CONTEXT *tcti;
 	ESYS_CONTEXT *esys;
 };
 
-static int tss_fail(const char *what, TSS2_RC rc)
+int tss_fail(const char *what, TSS2_RC rc)
 {
 	agent_set_detail("%s: %s", what, Tss2_RC_Decode(rc));
 	return -EIO;
+}
+
+ESYS_CONTEXT *tpm_esys(struct tpm *t)
+{
+	return t->esys;
 }
 
 static const char *tcti_conf(void)
@@ -169,6 +175,37 @@ static const TPM2B_PUBLIC ak_template = {
 	},
 };
 
+int tpm_create_primary(struct tpm *t, const TPM2B_PUBLIC *template, const char *what, ESYS_TR *ret,
+		       TPM2B_PUBLIC **ret_pub)
+{
+	TPM2B_SENSITIVE_CREATE sens = {0};
+	TPM2B_DATA outside = {0};
+	TPML_PCR_SELECTION creation = {0};
+	TPM2B_PUBLIC *pub = NULL;
+	TPM2B_CREATION_DATA *cdata = NULL;
+	TPM2B_DIGEST *chash = NULL;
+	TPMT_TK_CREATION *ticket = NULL;
+	TSS2_RC rc;
+
+	rc = Esys_CreatePrimary(t->esys, ESYS_TR_RH_ENDORSEMENT, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE,
+				&sens, template, &outside, &creation, ret, &pub, &cdata, &chash, &ticket);
+	Esys_Free(cdata);
+	Esys_Free(chash);
+	Esys_Free(ticket);
+	if (rc != TSS2_RC_SUCCESS)
+		return tss_fail(what, rc);
+	if (ret_pub)
+		*ret_pub = pub;
+	else
+		Esys_Free(pub);
+	return 0;
+}
+
+int tpm_ak_create(struct tpm *t, ESYS_TR *ret_ak, TPM2B_PUBLIC **ret_pub)
+{
+	return tpm_create_primary(t, &ak_template, "CreatePrimary(endorsement, AK)", ret_ak, ret_pub);
+}
+
 static char *ak_pem(const TPMS_ECC_POINT *pt)
 {
 	uint8_t point[1 + 2 * 32];
@@ -220,14 +257,10 @@ void tpm_quote_free(struct tpm_quote *q)
 int tpm_quote(struct tpm *t, const uint8_t *nonce, size_t nonce_len, const unsigned *pcrs,
 	      size_t n_pcrs, struct tpm_quote *ret)
 {
-	TPM2B_SENSITIVE_CREATE sens = {0};
-	TPM2B_DATA outside = {0}, qual = {0};
-	TPML_PCR_SELECTION creation = {0}, sel = { .count = 1 };
+	TPM2B_DATA qual = {0};
+	TPML_PCR_SELECTION sel = { .count = 1 };
 	TPMT_SIG_SCHEME scheme = { .scheme = TPM2_ALG_ECDSA, .details.ecdsa.hashAlg = TPM2_ALG_SHA256 };
 	TPM2B_PUBLIC *pub = NULL;
-	TPM2B_CREATION_DATA *cdata = NULL;
-	TPM2B_DIGEST *chash = NULL;
-	TPMT_TK_CREATION *ticket = NULL;
 	TPM2B_ATTEST *quoted = NULL;
 	TPMT_SIGNATURE *sig = NULL;
 	struct tpm_quote q = {0};
@@ -246,10 +279,10 @@ int tpm_quote(struct tpm *t, const uint8_t *nonce, size_t nonce_len, const unsig
 	for (size_t i = 0; i < n_pcrs; i++)
 		sel.pcrSelections[0].pcrSelect[pcrs[i] / 8] |= (uint8_t)(1u << (pcrs[i] % 8));
 
-	rc = Esys_CreatePrimary(t->esys, ESYS_TR_RH_ENDORSEMENT, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE,
-				&sens, &ak_template, &outside, &creation, &ak, &pub, &cdata, &chash, &ticket);
-	if (rc != TSS2_RC_SUCCESS)
-		return tss_fail("CreatePrimary(endorsement, AK)", rc);
+	r = tpm_ak_create(t, &ak, &pub);
+	if (r < 0)
+		return r;
+	r = -EIO;
 	rc = Esys_Quote(t->esys, ak, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &qual, &scheme, &sel, &quoted, &sig);
 	if (rc != TSS2_RC_SUCCESS) {
 		tss_fail("Quote", rc);
@@ -285,9 +318,6 @@ out:
 	tpm_quote_free(&q);
 	Esys_FlushContext(t->esys, ak);
 	Esys_Free(pub);
-	Esys_Free(cdata);
-	Esys_Free(chash);
-	Esys_Free(ticket);
 	Esys_Free(quoted);
 	Esys_Free(sig);
 	return r;

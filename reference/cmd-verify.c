@@ -7,7 +7,8 @@
  * Exit 0 only if every line is ok; any FAIL exits 1.
  *
  * Per platform:
- *   tpm  quote signature by the AK in the evidence, nonce = extraData, pcrDigest over
+ *   tpm  quote signature by the AK of ak_public, that AK bound to a pinned EK
+ *        certificate (tpm.ak-binding), nonce = extraData, pcrDigest over
  *        the reported PCRs, PCR 4/9/11/12 = reference, PCR 8 = workload identity and =
  *        the replay of the CEL-JSON event log;
  *   tdx  the quote verified like `evidence verify` (PCK chain to the pinned Intel
@@ -17,9 +18,10 @@
  *   snp  the report verified like `evidence verify` (--cert/--chain, else the host's
  *        certificate table in the evidence; the ARK must be pinned), REPORT_DATA
  *        = nonce, MEASUREMENT ∈ reference launch digests, HOST_DATA = workload SHA-256.
- * The AK in a TPM evidence document is the guest's own claim: binding it to an EK
- * certificate is out of scope (measure-agent/EVIDENCE.md), so the TPM lines prove
- * consistency and freshness, not a hardware root. */
+ * The AK in a TPM evidence document is the guest's own claim until tpm.ak-binding
+ * binds it to a pinned EK certificate by credential activation (ak-binding.c); an
+ * unbound AK is a FAIL. The quote is checked with the key of ak_public, the structure
+ * the binding names (never ak_pem). */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -31,6 +33,7 @@
 
 #include <openssl/err.h>
 
+#include "ak-binding.h"
 #include "util/base64.h"
 #include "evidence/cel_read.h"
 #include "commands.h"
@@ -266,18 +269,21 @@ static void check_pcr11(const struct refdoc *ref, const struct json_value *log, 
  * issue's list): the AK public key covered by the SNP/TDX REPORT_DATA of the same
  * evidence; an AK certificate chaining to a CA the customer pins; or an EK
  * certificate chaining to a pinned CA with the AK proven by credential activation.
- * This is the one place that decides it. Until a binding is implemented here, the
- * line says the AK is unbound and the verdict names it among what was not checked. */
+ * This is the one place that decides it. Implemented: credential activation
+ * (reference/ak-binding.c; ak is the key of ak_public, the structure it binds). The
+ * others are not yet, so they cannot bind: without --ek-ca, --challenge and
+ * --activation the line is FAIL, never PASS. */
 static void check_ak_binding(const struct json_value *ev, const struct json_value *tpm, EVP_PKEY *ak,
 			     const struct ev_opts *o, struct verdict *v)
 {
+	char why[512];
+	int bound;
+
 	(void)ev;
-	(void)tpm;
 	(void)ak;
-	(void)o;
-	printf("%-22s %-8s %s  %s\n", "tpm.ak-binding", "UNBOUND", "AK bound to the vTPM or a pinned CA",
-	       "not checked: the AK is the evidence's own claim");
-	v->ak_unbound = 1;
+	bound = ak_binding_check(tpm, o->ak_binding, o->have_at ? &o->at : NULL, why, sizeof(why));
+	line(v, "tpm.ak-binding", "AK in a TPM with a pinned EK", why, bound);
+	v->ak_unbound = !bound;
 }
 
 static void verify_tpm(const struct json_value *ev, const struct json_value *tpm, const struct refdoc *ref,
@@ -286,7 +292,6 @@ static void verify_tpm(const struct json_value *ev, const struct json_value *tpm
 {
 	const struct json_value *log_json = json_get(ev, "event_log");
 	const struct json_value *quote = json_get(tpm, "quote"), *pcrs256 = json_get(json_get(tpm, "pcrs"), "sha256");
-	const char *ak_pem = json_get_string(tpm, "ak_pem");
 	uint8_t *attest = NULL, *sigb = NULL, pcr[REFDOC_PCRS][SHA256_LEN];
 	size_t attest_len = 0, sig_len = 0;
 	uint32_t have = 0, quoted = 0;
@@ -297,14 +302,14 @@ static void verify_tpm(const struct json_value *ev, const struct json_value *tpm
 	static const unsigned firmware_pcrs[] = { 4, 9, 11, 12 };
 
 	if (get_hexbuf(quote, "attest", BLOB_MAX, &attest, &attest_len) < 0 ||
-	    get_hexbuf(quote, "signature", BLOB_MAX, &sigb, &sig_len) < 0 || !ak_pem ||
+	    get_hexbuf(quote, "signature", BLOB_MAX, &sigb, &sig_len) < 0 ||
 	    tpm_attest_parse(attest, attest_len, &a) < 0 || tpm_signature_parse(sigb, sig_len, &s) < 0) {
 		line(v, "tpm.quote", "TPMS_ATTEST + TPMT_SIGNATURE", "malformed", 0);
 		goto out;
 	}
-	ak = pubkey_from_pem(ak_pem);
+	ak = evidence_ak_key(tpm);
 	r = ak ? tpm_quote_signature_check(&s, attest, attest_len, ak, NULL, 0) : 0;
-	line(v, "tpm.quote-signature", "signed by ak_pem", r == 1 ? "valid" : "invalid", r == 1);
+	line(v, "tpm.quote-signature", "signed by ak_public", r == 1 ? "valid" : "invalid", r == 1);
 	check_ak_binding(ev, tpm, ak, o, v);
 
 	{
@@ -567,6 +572,7 @@ static const char usage[] =
 	"         --evidence EVIDENCE.json --nonce HEX\n"
 	"         (--workload DISK | --manifest FILE | --identity HEX [--identity HEX])\n"
 	"         [--cert FILE] [--chain FILE] [--collateral DIR] [--root FILE] [--at TIME]\n"
+	"         [--ek-ca FILE --challenge CHALLENGE --activation ANSWER]   (vtpm: the AK binding)\n"
 	"         [--snp-min-tcb HEX] [--snp-min-abi MAJOR.MINOR] [--snp-vmpl N] [--snp-smt allow|forbid]\n"
 	"         [--tdx-attributes HEX] [--tdx-xfam HEX] [--tdx-mrservicetd HEX] [--tdx-allow-tcb LIST]\n"
 	"         [--relax NAME]...   (reference/POLICY.md)\n";
@@ -580,6 +586,7 @@ struct verify_args {
 	struct ev_opts o;
 	struct appraisal_policy pol;
 	uint8_t ref_sha256[SHA256_LEN]; /* of the reference document's bytes */
+	struct ak_binding_args bind;
 };
 
 /* Fills a from the command line. Returns -1 to go on, else the exit code. */
@@ -595,6 +602,9 @@ static int verify_parse_args(int argc, char **argv, struct verify_args *a)
 		POLICY_OPTIONS,
 		{ "reference-key", required_argument, NULL, 'K' },
 		{ "reference-sig", required_argument, NULL, 'S' },
+		{ "ek-ca", required_argument, NULL, 'k' },
+		{ "challenge", required_argument, NULL, 'G' },
+		{ "activation", required_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -622,6 +632,9 @@ static int verify_parse_args(int argc, char **argv, struct verify_args *a)
 			break;
 		case 'K': a->ref_key = optarg; break;
 		case 'S': a->ref_sig = optarg; break;
+		case 'k': a->bind.ek_ca = optarg; break;
+		case 'G': a->bind.challenge = optarg; break;
+		case 'V': a->bind.activation = optarg; break;
 		case 'h': fputs(usage, stdout); return EXIT_OK;
 		default: fputs(usage, stderr); return EXIT_USAGE;
 		}
@@ -792,8 +805,9 @@ static void print_verdict(const struct verify_args *a, const struct verdict *v)
 	printf("platforms required: %s\n", plats);
 	printf("relaxed: %s\n", relaxed);
 	if (v->ak_unbound)
-		printf("not checked: tpm.ak-binding (the vTPM quote is consistent and fresh, but its AK is not "
-		       "bound to hardware or a pinned CA)\n");
+		printf("not bound: tpm.ak-binding (the vTPM quote may be consistent and fresh, but its AK is not "
+		       "proven to be in a TPM with a pinned EK: cvm-reference challenge, then --ek-ca, --challenge, "
+		       "--activation)\n");
 	printf("verdict: %s (%u ok, %u FAIL)\n", v->fail ? "FAIL" : "PASS", v->ok, v->fail);
 }
 
@@ -812,6 +826,7 @@ int cmd_verify(int argc, char **argv)
 	ret = verify_parse_args(argc, argv, &a);
 	if (ret >= 0)
 		return ret;
+	a.o.ak_binding = &a.bind;
 	ret = EXIT_INPUT;
 	ref = malloc(sizeof(*ref));
 	log = malloc(sizeof(*log));

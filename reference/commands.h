@@ -18,6 +18,7 @@ int cmd_evidence(int argc, char **argv);
 int cmd_eventlog(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_authenticode(int argc, char **argv);
+int cmd_challenge(int argc, char **argv);
 int cmd_image(int argc, char **argv);
 int cmd_sign(int argc, char **argv);
 int cmd_verify_signature(int argc, char **argv);
@@ -26,6 +27,7 @@ int cmd_tdx_mrtd(int argc, char **argv);
 
 #define COMMAND_LIST \
 	{ "authenticode", "PE/COFF Authenticode digest of an EFI image, as edk2 measures it", cmd_authenticode }, \
+	{ "challenge", "credential for a node's vTPM AK under its pinned EK certificate (TPM2_MakeCredential)", cmd_challenge }, \
 	{ "eventlog", "replay a TCG2 / SHA-1 / TDX CCEL firmware log or a CEL-JSON log and list its events", cmd_eventlog }, \
 	{ "evidence", "show or verify an SEV-SNP report, TDX quote or TPM2 quote offline", cmd_evidence }, \
 	{ "image", "reference-values document (vTPM PCRs, TDX MRTD/RTMRs, SNP digests) of a built image", cmd_image }, \

@@ -39,6 +39,8 @@ struct ev_expect {
 	size_t len;
 };
 
+struct ak_binding_args;
+
 struct ev_opts {
 	const char *cert;       /* signing key's certificate / public key */
 	const char *chain;      /* intermediate + root bundle; TDX: collateral signing chain */
@@ -74,6 +76,7 @@ struct ev_opts {
 	uint8_t td_attributes[8], xfam[8]; /* TDX: expected, as the quote has them */
 	size_t n_expect;
 	struct ev_expect expect[EV_MAX_EXPECT];
+	const struct ak_binding_args *ak_binding; /* verify: --ek-ca, --challenge, --activation */
 };
 
 enum ev_kind {

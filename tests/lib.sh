@@ -316,14 +316,21 @@ new_nonce() { openssl rand -hex 32; }
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # ---- swtpm on the host (for measure-agent and tpm2-tools) --------------------------------
-# start_swtpm DIR: a fresh TPM 2.0 (sha256 and sha384 banks) on a free TCP port; sets
-# CVM_TCTI (measure-agent) and TPM2TOOLS_TCTI (tpm2-tools).
+# start_swtpm DIR [EK-CA-DIR]: a fresh TPM 2.0 (sha256 and sha384 banks) on a free TCP
+# port; with EK-CA-DIR, its EK certificate comes from the local CA there and
+# EK-CA-DIR/ek-ca.pem is what a verifier pins (scripts/swtpm-ek-ca). Sets CVM_TCTI
+# (measure-agent) and TPM2TOOLS_TCTI (tpm2-tools).
 start_swtpm() {
-	local dir=$1 port pid
+	local dir=$1 ca=${2:-} port pid
 	need swtpm swtpm_setup
 	mkdir -p "$dir"
-	swtpm_setup --tpm2 --tpmstate "$dir" --pcr-banks sha256,sha384 --createek \
-		--overwrite >"$dir/setup.log" 2>&1 || { cat "$dir/setup.log"; fail "swtpm_setup"; }
+	if [[ -n $ca ]]; then
+		need swtpm_localca
+		scripts/swtpm-ek-ca "$ca" "$dir" --pcr-banks sha256,sha384 || fail "swtpm-ek-ca"
+	else
+		swtpm_setup --tpm2 --tpmstate "$dir" --pcr-banks sha256,sha384 --createek \
+			--overwrite >"$dir/setup.log" 2>&1 || { cat "$dir/setup.log"; fail "swtpm_setup"; }
+	fi
 	for _ in 1 2 3 4 5 6 7 8 9 10; do
 		port=$((20000 + RANDOM % 20000))
 		swtpm socket --tpm2 --tpmstate dir="$dir" --server type=tcp,port=$port \

@@ -25,6 +25,18 @@ for req in "\n" "a\n" "abc\n" "zz\n" "ab cd\n" "--help\n" "ab\0cd\n" "${good}00\
 done
 pass "malformed requests (empty, odd, non-hex, option-like, NUL, 130 and 400 digits) refused with an error line"
 
+cred=$(openssl rand -hex 1024) # 2048 hex digits: measure-agent's largest credential
+for c in "00" "$cred"; do
+	serve "activate $c\n"
+	[[ $rc == 0 && $out == "activate --credential $c" ]] || fail "activate ${c:0:16}…: exit $rc, '${out:0:80}'"
+done
+for req in "activate\n" "activate \n" "activate 0\n" "activate zz\n" "activate ab cd\n" "activate --help\n" \
+	"activate ab\0cd\n" "activate ${cred}00\n" "Activate 00\n"; do
+	serve "$req"
+	[[ $rc == 3 && $out == "cvm-evidence: error: "* ]] || fail "request '${req:0:40}': exit $rc, '${out:0:80}'"
+done
+pass "'activate HEX' execs 'measure-agent activate --credential HEX'; malformed or 2050-digit credentials refused"
+
 serve "abcd" # no newline before EOF: nobody to answer
 [[ $rc == 3 && -z $out ]] || fail "request without newline: exit $rc, '$out'"
 start=$SECONDS

@@ -47,29 +47,51 @@ pack_echo() {
 		--user 1000:1000 --manifest-out "$out.manifest.json" >"$out.identity"
 }
 
-# fetch_evidence PORT NONCE OUT: the evidence endpoint (evidence-service/) over TCP,
-# as the walkthrough does it: send the nonce and a newline, read until EOF. Retried
-# while the guest's network comes up (QEMU's user network accepts the host side of
-# a connection before the guest has an address, then drops it).
-fetch_evidence() {
-	local port=$1 nonce=$2 out=$3 fd
+# tcp_request PORT LINE OUT CHECK: send LINE and a newline to the evidence endpoint
+# (evidence-service/) over TCP, as the walkthrough does, read until EOF into OUT; done
+# when CHECK OUT holds. Retried while the guest's network comes up (QEMU's user
+# network accepts the host side of a connection before the guest has an address, then
+# drops it).
+tcp_request() {
+	local port=$1 req=$2 out=$3 check=$4 fd
 	for _ in $(seq 60); do
 		if exec {fd}<>"/dev/tcp/127.0.0.1/$port" 2>/dev/null; then
-			printf '%s\n' "$nonce" >&$fd
+			printf '%s\n' "$req" >&$fd
 			timeout 120 cat <&$fd >"$out" || true
 			exec {fd}>&-
-			is_evidence "$out" && return 0
+			"$check" "$out" && return 0
 		fi
 		sleep 2
 	done
 	return 1
 }
+# fetch_evidence PORT NONCE OUT: the evidence document for NONCE.
+fetch_evidence() { tcp_request "$1" "$2" "$3" is_evidence; }
+# is_answer FILE: an activation answer, one line of hex.
+is_answer() { grep -Eqx '[0-9a-f]{2,128}' "$1" 2>/dev/null; }
 
-# verify NAME EVIDENCE NONCE WORKLOAD-DISK [REFERENCE]: cvm-reference verify, report in
-# $WORK/NAME.verify; returns its exit status.
+# The vTPM's EK certificate comes from a local CA (run-vm --tpm-ek-ca "$EK_CA");
+# $EK_CA/ek-ca.pem is what the customer pins. verify passes BIND, which bind_ak fills.
+EK_CA=$WORK/ek-ca
+BIND=()
+
+# bind_ak PORT EVIDENCE NAME: the AK enrolment round trip of the walkthrough —
+# cvm-reference challenge (EK certificate chain, MakeCredential), "activate HEX" to the
+# node's endpoint, the answer kept — and BIND set for verify. Returns 1 when the node
+# gives no answer (its TPM refused the credential).
+bind_ak() {
+	local port=$1 ev=$2 name=$3
+	"$REF" challenge --evidence "$ev" --ek-ca "$EK_CA/ek-ca.pem" -o "$WORK/$name.challenge" \
+		--request "$WORK/$name.request" >/dev/null || return 2
+	BIND=(--ek-ca "$EK_CA/ek-ca.pem" --challenge "$WORK/$name.challenge" --activation "$WORK/$name.answer")
+	tcp_request "$port" "$(cat "$WORK/$name.request")" "$WORK/$name.answer" is_answer
+}
+
+# verify NAME EVIDENCE NONCE WORKLOAD-DISK [REFERENCE]: cvm-reference verify (with the AK
+# binding in BIND), report in $WORK/NAME.verify; returns its exit status.
 verify() {
 	"$REF" verify --platform vtpm --reference "${5:-$WORK/ref.json}" --reference-key "${5:-$WORK/ref.json}.pub.pem" \
-		--evidence "$2" --nonce "$3" --workload "$4" \
+		--evidence "$2" --nonce "$3" --workload "$4" "${BIND[@]}" \
 		>"$WORK/$1.verify" 2>&1
 }
 

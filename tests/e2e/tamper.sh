@@ -15,7 +15,8 @@
 #    image's signed reference document exactly at the "FAIL at" registers while the
 #    "ok at" registers still pass. When the workload disk itself was swapped, the same
 #    evidence must verify against the disk that really ran (it is consistent, it just
-#    is not what the customer expects).
+#    is not what the customer expects) — all but tpm.ak-binding: these boots do no AK
+#    enrolment round trip (10-loop.sh does; verify without it never says PASS).
 . "$(dirname "$0")/../lib.sh"
 
 # name    | tamper with       | console shows (ERE)                                                     | verify: FAIL at                      | verify: ok at
@@ -121,7 +122,10 @@ tamper_row() {
 	verify_fails "$name" "$WORK/$name.json" "$n" "$WORK/echo.img" "$fails" "$oks"
 	cat "$WORK/$name.verify"
 	if [[ $disk != "$WORK/echo.img" ]]; then
-		verify "$name-ran" "$WORK/$name.json" "$n" "$disk" ||
+		# every line but the AK binding, which needs the activation round trip
+		# 10-loop.sh does (these boots answer no requests)
+		verify "$name-ran" "$WORK/$name.json" "$n" "$disk" || true
+		[[ $(failing "$WORK/$name-ran.verify") == tpm.ak-binding ]] ||
 			{ cat "$WORK/$name-ran.verify"; fail "$name: evidence does not verify against the disk that ran"; }
 	fi
 	pass "$name: refused at $(failing "$WORK/$name.verify") (workload start after $t s)"

@@ -6,8 +6,12 @@
 #     reference/FORMAT.md), so PCR 4/9/11/12 hold what it predicts, and three systemd
 #     boot phases are extended into PCR 11 and logged the way systemd-pcrphase does;
 #  2. measure-agent measures a workload manifest into PCR 8 and produces evidence;
+#     the AK is bound to swtpm's EK certificate (a local CA made here) by credential
+#     activation: cvm-reference challenge → measure-agent activate;
 #  3. verify passes — and fails on the right line for a wrong workload, a forged quote
-#     signature, a replayed nonce, a tampered event log and a tampered PCR value.
+#     signature, a replayed nonce, a tampered event log, a tampered PCR value and a
+#     quote re-signed by a key made on the spot (F1), or without the AK binding.
+# (More forgeries of the AK binding: tests/reference/ak-binding-swtpm.sh.)
 . "$(dirname "$0")/../lib.sh"
 need swtpm swtpm_setup tpm2_pcrextend tpm2_pcrread jq openssl
 need_built bin/cvm-reference bin/measure-agent bin/cvm-workload
@@ -20,11 +24,11 @@ POLICY=(--platform vtpm --unsigned-reference)
 verify_expect() {
 	local what=$1 want_rc=$2 pattern=$3
 	shift 3
-	expect_exit "$want_rc" "$what" "$REF" verify "${POLICY[@]}" --reference "$DOC" "$@"
+	expect_exit "$want_rc" "$what" "$REF" verify "${POLICY[@]}" "${BIND[@]}" --reference "$DOC" "$@"
 	expect_output "$pattern"
 }
 
-start_swtpm "$WORK/tpm"
+start_swtpm "$WORK/tpm" "$WORK/ca"
 # firmware, stub and kernel events straight into the TPM (no log needed for them:
 # the reference predicts their PCR values)
 n=$(jq '[.vtpm.events.sha256[] | select(.type != "systemd-pcrphase")] | length' "$DOC")
@@ -66,6 +70,12 @@ fwcfg_manifest "$root" "$WORK/m.json"
 CVM_SYSROOT=$root "$AGENT" >/dev/null 2>&1 || fail "measure-agent launch"
 nonce=$(openssl rand -hex 32)
 CVM_SYSROOT=$root "$AGENT" evidence --nonce "$nonce" >"$WORK/ev.json" || fail "measure-agent evidence"
+"$REF" challenge --evidence "$WORK/ev.json" --ek-ca "$WORK/ca/ek-ca.pem" -o "$WORK/challenge" \
+	--request "$WORK/request" >/dev/null || fail "cvm-reference challenge"
+CVM_SYSROOT=$root "$AGENT" activate --credential "$(cut -d' ' -f2 "$WORK/request")" >"$WORK/answer" ||
+	fail "measure-agent activate"
+BIND=(--ek-ca "$WORK/ca/ek-ca.pem" --challenge "$WORK/challenge" --activation "$WORK/answer")
+pass "AK enrolled: challenge under the EK certificate, activated by the TPM"
 
 verify_expect "valid evidence passes" 0 '^verdict: PASS' --evidence "$WORK/ev.json" --manifest "$WORK/m.json" --nonce "$nonce"
 expect_lines "$WORK/out" ok tpm.quote-signature tpm.nonce tpm.pcr-digest PCR4.sha256 PCR9.sha256 PCR11.phases \
@@ -102,6 +112,27 @@ verify_expect "tampered PCR value fails on the quote digest" 1 '^tpm.pcr-digest 
 jq '.event_log |= [.[0], .[2], .[1]] + .[3:]' "$WORK/ev.json" >"$WORK/phases.json"
 verify_expect "phase records out of order fail on PCR 11" 1 '^PCR11.phases +FAIL ' \
 	--evidence "$WORK/phases.json" --manifest "$WORK/m.json" --nonce "$nonce"
+
+# F1: the quote re-signed by a P-256 key made on the spot (claiming the AK's
+# attributes). Signature, nonce, PCRs and workload all check; only the binding fails,
+# with the node's honest challenge and answer as with none at all.
+python3 tests/reference/forge-ak.py "$WORK/ev.json" "$WORK/f1.json" || fail "forge-ak.py"
+only_binding_fails() {
+	expect_eq "$1: only tpm.ak-binding fails" "$(failing "$WORK/out")" tpm.ak-binding
+	expect_lines "$WORK/out" ok tpm.quote-signature
+}
+verify_expect "F1 forgery (self-made AK) with the honest challenge and answer" 1 '^tpm.ak-binding +FAIL ' \
+	--evidence "$WORK/f1.json" --manifest "$WORK/m.json" --nonce "$nonce"
+only_binding_fails "F1 forgery"
+good_bind=("${BIND[@]}")
+BIND=()
+verify_expect "F1 forgery without any binding" 1 '^tpm.ak-binding +FAIL ' \
+	--evidence "$WORK/f1.json" --manifest "$WORK/m.json" --nonce "$nonce"
+only_binding_fails "F1 forgery, unbound"
+verify_expect "no --ek-ca: the AK is unbound, never PASS" 1 '^tpm.ak-binding +FAIL ' \
+	--evidence "$WORK/ev.json" --manifest "$WORK/m.json" --nonce "$nonce"
+only_binding_fails "genuine evidence, unbound"
+BIND=("${good_bind[@]}")
 
 # F1: the customer requires SNP; a TPM-only document (it passes as vTPM evidence
 # above, and used to PASS against this TDX+SNP reference with no platform named)
