@@ -5,6 +5,7 @@
 # On swtpm with EK certificates from a local CA made here:
 #   - interop: cvm-reference challenge's software MakeCredential is accepted by
 #     tpm2_activatecredential, and tpm2_makecredential's by measure-agent activate;
+#     for an ECC P-256 EK (ECDH + KDFe) too;
 #   - evidence → challenge → activate → verify: tpm.ak-binding ok;
 #   - forgeries, each FAIL at tpm.ak-binding (exit 1, never PASS): the quote re-signed
 #     by a P-256 key made on the spot (F1, tests/reference/forge-ak.py) and an AK from
@@ -158,4 +159,25 @@ jq '.tpm.ak_public |= (.[0:15] + "4" + .[16:])' "$WORK/ev.json" >"$WORK/unrestri
 rc=0; challenge "$WORK/unrestricted.json" "$WORK/ca/ek-ca.pem" "$WORK/u" 2>"$WORK/u.err" || rc=$?
 [[ $rc == 1 ]] && grep -q "not restricted" "$WORK/u.err" || fail "challenge for an unrestricted AK: exit $rc, $(cat "$WORK/u.err")"
 binding "AK without restricted" 1 FAIL "$WORK/unrestricted.json" "$nonce" "${GOOD[@]}"
+# 9. An ECC NIST P-256 EK (template L-2, certificate at NV 0x01c0000a; swtpm_setup makes
+#    only RSA 2048 and P-384 certificates, so the certificate is made here with openssl
+#    and written by tpm2-tools): seed by ECDH + KDFe instead of RSA-OAEP.
+start_swtpm "$WORK/tpm-ecc"
+tpm2_createek -c "$WORK/ekecc.ctx" -G ecc -u "$WORK/ekecc.pem" -f pem >/dev/null; flush
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$WORK/ecc-ca.key" \
+	-out "$WORK/ecc-ca.pem" -subj /CN=ecc-ek-ca -days 30 2>/dev/null
+openssl x509 -new -force_pubkey "$WORK/ekecc.pem" -subj /CN=ecc-ek -CA "$WORK/ecc-ca.pem" -CAkey "$WORK/ecc-ca.key" \
+	-days 30 -outform DER -out "$WORK/ekecc.der" \
+	-extfile <(printf 'keyUsage=critical,keyAgreement\nbasicConstraints=critical,CA:FALSE\n') 2>/dev/null
+tpm2_nvdefine 0x01c0000a -C o -s "$(stat -c %s "$WORK/ekecc.der")" -a "ownerread|ownerwrite|authread|no_da" >/dev/null
+tpm2_nvwrite 0x01c0000a -C o -i "$WORK/ekecc.der"
+evidence "$root" "$nonce" "$WORK/ecc.json"
+jq -r .tpm.ek_certificate "$WORK/ecc.json" | base64 -d | cmp -s - "$WORK/ekecc.der" || fail "ECC EK certificate not read from 0x01c0000a"
+challenge "$WORK/ecc.json" "$WORK/ecc-ca.pem" "$WORK/ecc" || fail "challenge (ECC EK)"
+[[ $(cut -d' ' -f2 "$WORK/ecc.request" | cut -c$((2 * 70 + 1))-$((2 * 70 + 8))) == 00440020 ]] ||
+	fail "ECC EK: the encrypted secret is not a P-256 point (TPMS_ECC_POINT, 2 x 32 bytes)"
+CVM_SYSROOT=$root "$AGENT" activate --credential "$(credential "$WORK/ecc")" >"$WORK/ecc.answer" ||
+	fail "measure-agent activate (ECC EK) refused cvm-reference's credential"
+binding "ECC P-256 EK: ECDH + KDFe credential activated by swtpm" 1 ok "$WORK/ecc.json" "$nonce" \
+	--ek-ca "$WORK/ecc-ca.pem" --challenge "$WORK/ecc.challenge" --activation "$WORK/ecc.answer"
 echo "PASS: AK binding by credential activation and its forgeries"
