@@ -121,6 +121,12 @@ int evidence_ek_verify(const struct json_value *tpm, const char *ek_ca, const ti
 		ERR_clear_error();
 		return say(err, errlen, "tpm.ek_certificate is not one DER certificate");
 	}
+	/* An EK is an end entity: a CA certificate of the chain in its place names a key
+	 * no TPM holds. */
+	if (X509_check_ca(cert) != 0) {
+		say(err, errlen, "tpm.ek_certificate is a CA certificate, not an EK's");
+		goto out;
+	}
 	if (load_ek_ca(ek_ca, &anchors, &inter) < 0 || sk_X509_num(anchors) == 0) {
 		say(err, errlen, "%s: no self-signed CA certificate to pin", ek_ca);
 		goto out;

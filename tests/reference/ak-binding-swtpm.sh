@@ -90,6 +90,16 @@ GOOD=(--ek-ca "$WORK/ca/ek-ca.pem" --challenge "$WORK/good.challenge" --activati
 binding "EK certificate chains, the node's TPM activated" 1 ok "$WORK/ev.json" "$nonce" "${GOOD[@]}"
 grep -Eq '^tpm.quote-signature +ok ' "$WORK/out" || fail "quote signature"
 
+# 2b. The same request through the evidence endpoint's program, as systemd runs it per
+#     connection (request on stdin, answer on stdout), with this build's agent.
+cc -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -Ilib "-DMEASURE_AGENT=\"$AGENT\"" \
+	-o "$WORK/serve" evidence-service/cvm-evidence-serve.c lib/util/io.c
+challenge "$WORK/ev.json" "$WORK/ca/ek-ca.pem" "$WORK/ep" || fail "challenge"
+CVM_SYSROOT=$root "$WORK/serve" <"$WORK/ep.request" >"$WORK/ep.answer" 2>"$WORK/ep.err" ||
+	{ cat "$WORK/ep.err"; fail "cvm-evidence-serve: activate request"; }
+[[ $(cat "$WORK/ep.answer") == $(jq -r .secret "$WORK/ep.challenge") ]] || fail "endpoint answer: $(cat "$WORK/ep.answer")"
+pass "'activate HEX' on the evidence endpoint answers with the credential's secret"
+
 # 3. No --ek-ca (and no challenge): never PASS.
 binding "no --ek-ca" 1 FAIL "$WORK/ev.json" "$nonce"
 binding "challenge and answer but no --ek-ca" 1 FAIL "$WORK/ev.json" "$nonce" \
@@ -150,6 +160,13 @@ binding "the same, pinned to its own CA (control)" 1 ok "$WORK/other.json" "$non
 # 7. Only the root pinned, the intermediate missing: no chain.
 binding "EK CA file without the intermediate" 1 FAIL "$WORK/ev.json" "$nonce" \
 	--ek-ca "$WORK/ca/swtpm-localca-rootca-cert.pem" --challenge "$WORK/good.challenge" --activation "$WORK/good.answer"
+
+# 7b. The CA's own intermediate certificate in place of the EK certificate.
+jq --arg c "$(openssl x509 -in "$WORK/ca/issuercert.pem" -outform DER | base64 -w0)" '.tpm.ek_certificate = $c' \
+	"$WORK/ev.json" >"$WORK/ca-as-ek.json"
+rc=0; challenge "$WORK/ca-as-ek.json" "$WORK/ca/ek-ca.pem" "$WORK/cae" 2>"$WORK/cae.err" || rc=$?
+[[ $rc == 1 ]] && grep -q "CA certificate" "$WORK/cae.err" || fail "CA certificate as EK certificate: exit $rc, $(cat "$WORK/cae.err")"
+pass "challenge refuses a CA certificate in place of the EK certificate"
 
 # 8. An AK whose attributes do not make it an attestation key (restricted cleared in
 #    ak_public; the key and hence the challenge's Name change with it).
