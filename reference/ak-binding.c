@@ -201,10 +201,12 @@ int ak_binding_check(const struct json_value *tpm, const struct ak_binding_args 
 		goto out;
 	}
 	{
-		char subj[160] = "?";
+		char issuer[160] = "?", sha[65];
 
-		X509_NAME_oneline(X509_get_issuer_name(ek), subj, sizeof(subj));
-		say(detail, detail_len, "activated by the TPM of an EK certified by %s", subj);
+		X509_NAME_oneline(X509_get_issuer_name(ek), issuer, sizeof(issuer));
+		hex_encode(ek_sha, 32, sha);
+		say(detail, detail_len, "activated by the TPM of an EK certified by %s (EK certificate sha256 %s)",
+		    issuer, sha);
 	}
 	ok = 1;
 out:

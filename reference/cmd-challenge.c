@@ -153,9 +153,13 @@ int cmd_challenge(int argc, char **argv)
 		r = complain(EXIT_FAIL, "%s: %s", ev_path, err);
 	else
 		r = make_challenge(&ak, ek, ek_sha, record, request);
-	if (r == EXIT_OK)
-		printf("challenge: credential for the AK of %s under its EK; send %s to the node, keep %s\n", ev_path,
-		       request, record);
+	if (r == EXIT_OK) {
+		char sha[65];
+
+		hex_encode(ek_sha, 32, sha);
+		printf("challenge: credential for the AK of %s under its EK (certificate sha256 %s); send %s to the "
+		       "node, keep %s\n", ev_path, sha, request, record);
+	}
 	X509_free(ek);
 	evidence_ak_free(&ak);
 	json_free(ev);
