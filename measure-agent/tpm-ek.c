@@ -165,7 +165,6 @@ int tpm_ek_certificate(struct tpm *t, uint8_t **ret, size_t *ret_len, bool *ret_
 static int ek_policy_session(ESYS_CONTEXT *e, ESYS_TR *ret)
 {
 	TPMT_SYM_DEF sym = { .algorithm = TPM2_ALG_NULL };
-	TPM2B_NONCE *nonce_tpm = NULL;
 	TPMT_TK_AUTH *ticket = NULL;
 	TPM2B_TIMEOUT *timeout = NULL;
 	TSS2_RC rc;
@@ -174,8 +173,10 @@ static int ek_policy_session(ESYS_CONTEXT *e, ESYS_TR *ret)
 				   TPM2_SE_POLICY, &sym, TPM2_ALG_SHA256, ret);
 	if (rc != TSS2_RC_SUCCESS)
 		return tss_fail("StartAuthSession(policy)", rc);
+	/* no nonceTPM, cpHash or policyRef, no expiration: the assertion PolicySecret
+	 * with the endorsement hierarchy's (empty) auth, exactly the EK's authPolicy */
 	rc = Esys_PolicySecret(e, ESYS_TR_RH_ENDORSEMENT, *ret, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE,
-			       nonce_tpm, NULL, NULL, 0, &timeout, &ticket);
+			       NULL, NULL, NULL, 0, &timeout, &ticket);
 	Esys_Free(timeout);
 	Esys_Free(ticket);
 	if (rc != TSS2_RC_SUCCESS) {
