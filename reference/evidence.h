@@ -137,8 +137,6 @@ STACK_OF(X509) *x509_load_pem_strict(const uint8_t *buf, size_t len);
 X509_CRL *crl_load_file(const char *path);
 /* Exactly one public key: a SubjectPublicKeyInfo, or the key of one X.509 certificate. */
 EVP_PKEY *pubkey_load_file(const char *path);
-/* Exactly one PEM SubjectPublicKeyInfo block (the evidence's ak_pem). */
-EVP_PKEY *pubkey_from_pem(const char *text);
 
 void x509_free_stack(STACK_OF(X509) *sk);
 

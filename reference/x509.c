@@ -357,14 +357,6 @@ X509_CRL *crl_load_file(const char *path)
 	return file_objects(path, DER_CRL, 0);
 }
 
-EVP_PKEY *pubkey_from_pem(const char *text)
-{
-	struct der_reader r = { .buf = (const uint8_t *)text, .len = strlen(text), .kind = DER_PUBKEY,
-				.framing = PEM_FILE };
-
-	return read_one(&r);
-}
-
 EVP_PKEY *pubkey_load_file(const char *path)
 {
 	EVP_PKEY *k = file_objects(path, DER_PUBKEY, 0);
