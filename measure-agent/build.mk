@@ -15,9 +15,23 @@ MEASURE_AGENT_SRCS := measure-agent/measure-agent.c measure-agent/services.c mea
 MEASURE_AGENT_LIBS := -ltss2-esys -ltss2-tctildr -ltss2-mu -ltss2-rc -lcrypto
 PROGRAMS += $(B)/bin/measure-agent
 
+# Two builds of the same sources. $(B)/bin/measure-agent is the host build the tests
+# run: compiled with CVM_TEST_HOOKS, it reads $CVM_SYSROOT (a directory tree as the
+# machine) and $CVM_TCTI (swtpm as the TPM). $(B)/image-bin/measure-agent is the one
+# install-image puts into the image: without the define those variables are not even
+# in the binary (tests/measure-agent/no-test-hooks.sh checks it).
 $(B)/bin/measure-agent: $(call objs,$(MEASURE_AGENT_SRCS)) $(LIBCVM)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIBCVM) $(MEASURE_AGENT_LIBS)
+$(call objs,$(MEASURE_AGENT_SRCS)): CPPFLAGS += -DCVM_TEST_HOOKS
+
+MEASURE_AGENT_IMAGE_OBJS := $(patsubst %.c,$(B)/image-obj/%.o,$(MEASURE_AGENT_SRCS))
+$(MEASURE_AGENT_IMAGE_OBJS): $(B)/image-obj/%.o: %.c $(LIB_HDRS) $(wildcard measure-agent/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -Imeasure-agent $(CFLAGS) -c -o $@ $<
+$(B)/image-bin/measure-agent: $(MEASURE_AGENT_IMAGE_OBJS) $(LIBCVM)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(MEASURE_AGENT_IMAGE_OBJS) $(LIBCVM) $(MEASURE_AGENT_LIBS)
 
 $(call objs,$(CVM_WORKLOAD_SRCS) $(MEASURE_AGENT_SRCS)): $(wildcard measure-agent/*.h)
 $(call objs,$(CVM_WORKLOAD_SRCS) $(MEASURE_AGENT_SRCS)): CPPFLAGS += -Imeasure-agent
@@ -25,8 +39,8 @@ $(call objs,$(CVM_WORKLOAD_SRCS) $(MEASURE_AGENT_SRCS)): CPPFLAGS += -Imeasure-a
 # Guest install (run by the image build inside the build chroot).
 .PHONY: install-image install-measure-agent
 install-image: install-measure-agent
-install-measure-agent: $(B)/bin/measure-agent
-	install -D -m 0755 $(B)/bin/measure-agent $(DESTDIR)/usr/bin/measure-agent
+install-measure-agent: $(B)/image-bin/measure-agent
+	install -D -m 0755 $< $(DESTDIR)/usr/bin/measure-agent
 
 # The unit test of the workload-disk reader uses cvm-workload's GPT writer.
 UNIT_SRCS_test-workload-disk := measure-agent/gpt-write.c

@@ -13,7 +13,8 @@
  * cmd_launch reads as the list of its steps; each step ends the program through
  * agent_fatal() when it fails. Tests point every path at a directory tree with
  * $CVM_SYSROOT (agent_set_sysroot) and the TPM at swtpm with $CVM_TCTI; neither
- * changes what is checked. */
+ * changes what is checked, and neither exists in the image's agent: they are compiled
+ * only with CVM_TEST_HOOKS, which the host build for tests sets (build.mk). */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -344,7 +345,9 @@ static int cmd_activate(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+#ifdef CVM_TEST_HOOKS
 	agent_set_sysroot(getenv("CVM_SYSROOT"));
+#endif
 	/* tpm2-tss logs to stderr by default; our one line per failure is the log. */
 	setenv("TSS2_LOG", "all+NONE", 0);
 	if (argc < 2 || strcmp(argv[1], "launch") == 0)

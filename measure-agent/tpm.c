@@ -1,5 +1,6 @@
 /* vTPM backend through tpm2-tss: ESAPI over the TCTI loader, so the same code talks
- * to /dev/tpmrm0 in the guest and to swtpm in tests (CVM_TCTI=swtpm:port=…). No
+ * to /dev/tpmrm0 in the guest and to swtpm in tests (CVM_TCTI=swtpm:port=…, test build
+ * only). No
  * hand-rolled TPM marshalling: tss2-mu does it. */
 #include <errno.h>
 #include <stdlib.h>
@@ -37,17 +38,24 @@ ESYS_CONTEXT *tpm_esys(struct tpm *t)
 	return t->esys;
 }
 
+/* $CVM_TCTI exists only in the test build (CVM_TEST_HOOKS, measure-agent/build.mk):
+ * the image's agent always talks to the kernel's resource manager. */
 static const char *tcti_conf(void)
 {
+#ifdef CVM_TEST_HOOKS
 	const char *c = getenv("CVM_TCTI");
-	return c && *c ? c : AGENT_TCTI_DEFAULT;
+
+	if (c && *c)
+		return c;
+#endif
+	return AGENT_TCTI_DEFAULT;
 }
 
 bool tpm_present(void)
 {
 	char p[PATH_MAX];
 
-	if (getenv("CVM_TCTI") && *getenv("CVM_TCTI"))
+	if (strcmp(tcti_conf(), AGENT_TCTI_DEFAULT) != 0)
 		return true;
 	return access(sysroot_path("/dev/tpmrm0", p), F_OK) == 0;
 }
