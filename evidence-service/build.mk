@@ -23,11 +23,12 @@ install-evidence-service: $(B)/bin/cvm-evidence-serve
 	ln -sfn ../cvm-evidence-vsock.socket $(DESTDIR)/usr/lib/systemd/system/sockets.target.wants/cvm-evidence-vsock.socket
 
 # tests/unit/test-evidence-serve runs the program as systemd does (a socket as stdin and
-# stdout), built from the same source with a 1 s request deadline and /bin/echo in place
-# of measure-agent; the installed program keeps its 10 s and has no such switch.
+# stdout), built from the same source with a 1 s request deadline, /bin/echo in place
+# of measure-agent and the agent's "measured" mark in the test's working directory;
+# the installed program keeps its 10 s and /run and has no such switch.
 EVIDENCE_SERVE_TEST := $(B)/tests/evidence-service/cvm-evidence-serve-deadline-1s
 $(EVIDENCE_SERVE_TEST): $(EVIDENCE_SERVE_SRCS) $(LIBCVM_LIBC) $(LIB_HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -DREQUEST_DEADLINE_SEC=1 '-DMEASURE_AGENT="/bin/echo"' $(LDFLAGS) -o $@ \
-		$(EVIDENCE_SERVE_SRCS) $(LIBCVM_LIBC)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -DREQUEST_DEADLINE_SEC=1 '-DMEASURE_AGENT="/bin/echo"' \
+		'-DWORKLOAD_MEASURED="workload-measured"' $(LDFLAGS) -o $@ $(EVIDENCE_SERVE_SRCS) $(LIBCVM_LIBC)
 $(B)/tests/unit/test-evidence-serve: $(EVIDENCE_SERVE_TEST)

@@ -20,6 +20,12 @@
  * fact about this node and nothing else (measure-agent/EVIDENCE.md "Binding the AK to
  * the TPM").
  *
+ * Evidence is served only once the workload is measured: until measure-agent has
+ * created /run/cvm-workload/complete (after the extend and the saved copy of M), an
+ * evidence request gets "cvm-evidence: error: the workload is not measured yet" and
+ * exit 4. systemd's After=cvm-workload.service cannot say this: that unit is Type=exec,
+ * so it counts as started as soon as measure-agent runs, long before it has measured.
+ *
  * On a malformed request the node answers one line "cvm-evidence: error: …" and
  * closes. Nothing in the request is trusted beyond "a nonce": it is validated here,
  * and it only becomes the TPM qualifying data / REPORT_DATA, so a client can learn
@@ -30,7 +36,7 @@
  * document on the wire is exactly the agent's, byte for byte.
  *
  * Exit codes (util/exit.h): 3 bad or incomplete request, 4 system-call failure (exec
- * or read); otherwise the agent's. */
+ * or read) or workload not measured yet; otherwise the agent's. */
 #include <errno.h>
 #include <poll.h>
 #include <stdio.h>
@@ -44,6 +50,11 @@
 
 #ifndef MEASURE_AGENT
 #define MEASURE_AGENT "/usr/bin/measure-agent"
+#endif
+/* measure-agent's mark that the workload is measured (measure-agent.c save_state); the
+ * test builds point it elsewhere. */
+#ifndef WORKLOAD_MEASURED
+#define WORKLOAD_MEASURED "/run/cvm-workload/complete"
 #endif
 #define STR_(x) #x
 #define STR(x) STR_(x)
@@ -166,5 +177,11 @@ int main(void)
 	/* One line per request in the journal and on the console: the operator sees who
 	 * asked for evidence when (the peer is in the unit instance name). */
 	fprintf(stderr, "cvm-evidence-serve: evidence requested, nonce %.16s…\n", req);
+	if (access(WORKLOAD_MEASURED, F_OK) < 0) {
+		fprintf(stderr, "cvm-evidence-serve: refused: %s: %s (workload not measured yet)\n",
+			WORKLOAD_MEASURED, strerror(errno));
+		dprintf(STDOUT_FILENO, "cvm-evidence: error: the workload is not measured yet\n");
+		return EXIT_SYSTEM;
+	}
 	return exec_agent("evidence", "--nonce", req);
 }

@@ -166,13 +166,17 @@ static void write_state(const char *name, const void *buf, size_t len)
 		agent_fatal("saving state", agent_fail_errno("%s", p));
 }
 
-/* The copy of M and its source, for `measure-agent evidence` later in this boot. */
+/* The copy of M and its source, for `measure-agent evidence` later in this boot; last
+ * the empty "complete", which opens the evidence endpoint (cvm-evidence-serve.c refuses
+ * before it exists): no evidence is served before M is in the record. ("measured" is
+ * the exactly-once claim, made *before* the extend.) */
 static void save_state(const struct launch *l)
 {
 	const char *source = source_name(l->fm.source);
 
 	write_state("manifest", l->fm.bytes, l->fm.len);
 	write_state("source", source, strlen(source));
+	write_state("complete", "", 0);
 }
 
 static void report_measured(const struct launch *l)

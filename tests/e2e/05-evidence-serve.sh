@@ -5,12 +5,18 @@
 # malformed request must get the error line and exit 3 (EXIT_INPUT) without exec.
 . "$(dirname "$0")/../lib.sh"
 cc -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -Ilib '-DMEASURE_AGENT="/bin/echo"' \
-	-o "$WORK/serve" evidence-service/cvm-evidence-serve.c lib/util/io.c
+	"-DWORKLOAD_MEASURED=\"$WORK/measured\"" -o "$WORK/serve" evidence-service/cvm-evidence-serve.c lib/util/io.c
 serve() { # serve INPUT → stdout in $out, status in $rc
 	rc=0
 	out=$(printf '%b' "$1" | "$WORK/serve" 2>/dev/null) || rc=$?
 }
 good=$(openssl rand -hex 64) # 128 hex digits: the maximum (64-byte REPORT_DATA)
+# Before measure-agent has measured the workload (no mark), evidence is refused.
+serve "0a\n"
+[[ $rc == 4 && $out == "cvm-evidence: error: the workload is not measured yet" ]] ||
+	fail "request before the measurement: exit $rc, '$out'"
+pass "evidence refused (exit 4) until the workload is measured"
+: >"$WORK/measured"
 for req in "0a" "$good" "ABCDEF0123" ; do
 	serve "$req\n"
 	[[ $rc == 0 && $out == "evidence --nonce $req" ]] || fail "valid nonce '$req': exit $rc, '$out'"

@@ -7,7 +7,10 @@
  *
  * The deadline covers the whole request, from the start of the program (the accept)
  * to the newline: a client that dribbles a digit every quarter of the deadline, never
- * silent long enough for a per-read timeout, is still cut off at the deadline. */
+ * silent long enough for a per-read timeout, is still cut off at the deadline.
+ *
+ * The test build reads the agent's "workload measured" mark as ./workload-measured:
+ * the test runs in a temporary directory and makes or removes that file. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -211,13 +214,41 @@ static void test_four_slow(void)
 		CHECK(cut_at_deadline(&c[i]));
 }
 
+#define MEASURED_MARK "workload-measured" /* the test build's WORKLOAD_MEASURED */
+
+/* Until measure-agent has measured the workload, an evidence request is refused with
+ * one error line (and activation, which vouches for no workload, still answers). */
+static void test_not_measured(void)
+{
+	struct client c[2] = {
+		{ .script = "0a1b\n", .gap = 0.0 },
+		{ .script = "activate 00\n", .gap = 0.0 },
+	};
+
+	CHECK_EQ_INT(unlink(MEASURED_MARK), 0);
+	run(c, 2, 5);
+	CHECK_EQ_STR(c[0].out, "cvm-evidence: error: the workload is not measured yet\n");
+	CHECK_EQ_INT(exit_code(&c[0]), 4);
+	CHECK_EQ_STR(c[1].out, "activate --credential 00\n");
+	CHECK_EQ_INT(exit_code(&c[1]), 0);
+	CHECK_EQ_INT(close(open(MEASURED_MARK, O_WRONLY | O_CREAT | O_CLOEXEC, 0600)), 0);
+}
+
 int main(void)
 {
+	char dir[] = "/tmp/test-evidence-serve.XXXXXX";
+
 	alarm(60);
 	find_program();
+	CHECK(mkdtemp(dir) != NULL);
+	CHECK_EQ_INT(chdir(dir), 0);
+	CHECK_EQ_INT(close(open(MEASURED_MARK, O_WRONLY | O_CREAT | O_CLOEXEC, 0600)), 0);
+	test_not_measured();
 	test_prompt();
 	test_silent();
 	test_dribble();
 	test_four_slow();
+	unlink(MEASURED_MARK);
+	rmdir(dir);
 	return unit_finish("test-evidence-serve");
 }
