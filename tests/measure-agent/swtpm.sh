@@ -33,6 +33,7 @@ jq --seq -s -e --arg d "$sha256" 'length == 1 and .[0].pcr == 8 and
 	.[0].content.eventType == "cvm-workload" and .[0].content.source == "fw_cfg"' <"$log" >/dev/null \
 	|| fail "CEL record: $(cat -v "$log")"
 pass "one CEL-JSON record, readable by jq --seq"
+[[ -f $root/run/cvm-workload/complete ]] || fail "no /run/cvm-workload/complete: the evidence endpoint stays closed"
 
 # 2. exactly once per boot
 if out=$(CVM_SYSROOT=$root "$AGENT" 2>&1); then fail "second run succeeded"; fi
