@@ -1,8 +1,9 @@
 /* `measure-agent evidence --nonce HEX`: one JSON document (EVIDENCE.md) with the event
  * log, the quoted PCRs, a TPM quote and the TDX quote / SNP report. The log, the PCR
- * read-back and the quote are taken under flock(LOCK_SH) on the log, so no measurement
- * can slip in between them (systemd-pcrextend(8): readers take LOCK_SH). The document
- * is assembled in memory and printed only when complete. */
+ * read-back, the TPM quote and the TDX quote / SNP report are all taken under one
+ * flock(LOCK_SH) on the log, so no measurement can slip in between them
+ * (systemd-pcrextend(8): readers take LOCK_SH). The document is assembled in memory
+ * and printed only when complete. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -190,7 +191,7 @@ int evidence_print(const uint8_t *nonce, size_t nonce_len, FILE *out)
 	if (r < 0)
 		goto out;
 
-	/* LOCK_SH on the log for the log + PCR read + quote. */
+	/* LOCK_SH on the log for the log + PCR read + every quote and report below. */
 	lfd = open(sysroot_path(CEL_LOG_PATH, p), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (lfd >= 0) {
 		if (flock(lfd, LOCK_SH) < 0 || (r = fd_read_all(lfd, CEL_LOG_MAX, &log, &loglen)) < 0) {
@@ -215,11 +216,9 @@ int evidence_print(const uint8_t *nonce, size_t nonce_len, FILE *out)
 		if (r < 0)
 			goto out;
 	}
-	if (lfd >= 0) {
-		close(lfd);
-		lfd = -1;
-	}
-
+	/* The TD quote and the SNP report are taken under the same lock: RTMR3 (and the
+	 * TPM PCRs) cannot move between the log just read and the registers they sign. The
+	 * lock is released at out:. */
 	if (tdx) {
 		r = tsm_report("tdx_guest", inblob, &blob, &blen, NULL, NULL);
 		if (r < 0)

@@ -16,11 +16,13 @@ measure-agent tests on a host without that hardware (docs/guest-interfaces.md §
                            cvmforge-measure-agent the way report.c does: generation
                            bumps when inblob is committed (on close), inblob must be
                            exactly 64 bytes, outblob = TEMPLATE with REPORT_DATA (SNP @0x50,
-                           TDX quote v4 @568) = inblob and, for SNP, HOST_DATA @0xC0
+                           TDX quote v4 @568) = inblob and, for SNP, HOST_DATA @0xC0;
+                           OUT says whether the event log was locked while the
+                           report was being made (log-locked / log-unlocked / no-log)
 The real kernel files are replaced by FIFOs only where the kernel acts; layouts,
 names and sizes are the kernel's. Every serve step blocks until the agent opens the
 file, so a test also sees *whether* the agent touched it (the caller kills leftovers)."""
-import hashlib, os, sys
+import fcntl, hashlib, os, sys
 
 TDX = "sys/devices/virtual/misc/tdx_guest"
 TSM = "sys/kernel/config/tsm/report/cvmforge-measure-agent"
@@ -98,6 +100,21 @@ def serve_rtmr(root, out, start_hex=None):
     os.write(fd, new)
     os.close(fd)
 
+def log_lock_state(root):
+    """"log-locked" when a writer could not take the event log now (a reader holds
+    systemd's flock), "log-unlocked" when it could, "no-log" without a log."""
+    try:
+        fd = os.open(os.path.join(root, "run/log/systemd/tpm2-measure.log"), os.O_RDONLY)
+    except FileNotFoundError:
+        return "no-log"
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return "log-unlocked"
+    except BlockingIOError:
+        return "log-locked"
+    finally:
+        os.close(fd)
+
 def serve_tsm(root, provider, template, host_data, out):
     d = os.path.join(root, TSM)
     gen = 0
@@ -122,11 +139,12 @@ def serve_tsm(root, provider, template, host_data, out):
         if len(inblob) == 64:
             rep[568:632] = inblob
     fd = os.open(os.path.join(d, "outblob"), os.O_WRONLY)
+    lock = log_lock_state(root)          # while the agent waits for the report
     if len(inblob) != 64:                # providers require exactly 64 bytes: EINVAL on read
         os.close(fd); open(out, "w").write("EINVAL inblob %d bytes\n" % len(inblob)); return
     os.write(fd, bytes(rep))
     os.close(fd)
-    open(out, "w").write("ok %s\n" % inblob.hex())   # before the agent's last read
+    open(out, "w").write("ok %s %s\n" % (inblob.hex(), lock))   # before the agent's last read
     serve_text(os.path.join(d, "generation"), "%d\n" % gen)
 
 cmd = sys.argv[1]

@@ -53,7 +53,8 @@ jq -r .tdx.quote "$WORK/ev-tdx.json" | base64 -d >"$WORK/quote.bin"
 got=$(od -An -v -tx1 -j 568 -N 64 "$WORK/quote.bin" | tr -d ' \n')
 [[ $got == "$nonce$(printf '%0*d' $((128 - ${#nonce})) 0)" ]] || fail "TDX REPORTDATA $got"
 grep -q "^ok $nonce" "$WORK/tsm.out" || fail "configfs-tsm exchange: $(cat "$WORK/tsm.out")"
-pass "TDX evidence: quote via configfs-tsm, REPORTDATA = nonce || 0…"
+grep -q " log-locked$" "$WORK/tsm.out" || fail "TD quote taken without the event log's lock: $(cat "$WORK/tsm.out")"
+pass "TDX evidence: quote via configfs-tsm under the log's lock, REPORTDATA = nonce || 0…"
 
 # RTMR3 already extended by someone else: the read-back after our extend shows it
 r=$(new_root tdx-pre); python3 "$FAKE" setup "$r" tdx; fwcfg_manifest "$r" "$WORK/m.json"
@@ -91,7 +92,7 @@ snp_case() { # snp_case NAME HOST_DATA_HEX CMDLINE
 }
 snp_case snp-bound "$host_data" "console=ttyS0"
 ((rc == 0)) && grep -qx cvm-marker-ok <<<"$out" && grep -q "HOST_DATA checked" <<<"$out" || fail "SNP bound: $out"
-grep -q "^ok 0\{128\}$" "$WORK/snp-bound.tsm" || fail "SNP inblob: $(cat "$WORK/snp-bound.tsm")"
+grep -q "^ok 0\{128\} " "$WORK/snp-bound.tsm" || fail "SNP inblob: $(cat "$WORK/snp-bound.tsm")"
 pass "SNP: HOST_DATA = SHA-256(manifest) accepted (configfs-tsm, 64-byte inblob)"
 
 snp_case snp-zero "$(printf '%064d' 0)" "console=ttyS0"
@@ -118,4 +119,5 @@ jq -r .snp.report "$WORK/ev-snp.json" | base64 -d >"$WORK/report.bin"
 [[ $(stat -c %s "$WORK/report.bin") == 1184 ]] || fail "SNP report size"
 [[ $(od -An -v -tx1 -j $((0x50)) -N 64 "$WORK/report.bin" | tr -d ' \n') == "$nonce" ]] || fail "REPORT_DATA != nonce"
 [[ $(od -An -v -tx1 -j $((0xC0)) -N 32 "$WORK/report.bin" | tr -d ' \n') == "$host_data" ]] || fail "HOST_DATA in evidence"
+grep -q " log-unlocked$" "$WORK/ev.tsm" && fail "SNP report taken without the event log's lock"
 pass "SNP evidence: 1184-byte report, REPORT_DATA = nonce, HOST_DATA = SHA-256(manifest)"
