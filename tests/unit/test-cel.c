@@ -63,6 +63,12 @@ static void test_format(void)
 	CHECK(s && strstr(s, "\"content\":{\"eventType\":\"cvm-workload\",\"timestamp\":12345}}"));
 	free(s);
 
+	/* control characters, backslash and UTF-8 in a name: escaped, passed through */
+	rec.name = "a\\b\x01\n\xc3\xa9";
+	CHECK_EQ_INT(cel_record_format(&rec, &s), 0);
+	CHECK(s && strstr(s, "\"content\":{\"eventType\":\"cvm-workload\",\"name\":\"a\\\\b\\u0001\\n\xc3\xa9\",\"timestamp\":12345}}"));
+	free(s);
+
 	rec.n_digests = 0;
 	CHECK_EQ_INT(cel_record_format(&rec, &s), -EINVAL);
 }

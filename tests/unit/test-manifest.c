@@ -86,6 +86,19 @@ static void test_minimal(void)
 	CHECK_EQ_STR(m->workdir, "/");
 	CHECK_EQ_INT(m->envc, 0);
 	CHECK(m->envp && m->envp[0] == NULL);
+	/* Its canonical form, byte for byte (the bytes are the workload identity): an
+	 * empty env stays on one line, and there is no payload. */
+	{
+		char *out = NULL;
+		size_t outlen = 0;
+		FILE *f = open_memstream(&out, &outlen);
+
+		CHECK_EQ_INT(manifest_write(f, m), 0);
+		fclose(f);
+		CHECK_EQ_STR(out, "{\n  \"version\": 1,\n  \"name\": \"a\",\n  \"argv\": [\"/x\"],\n"
+			     "  \"env\": {},\n  \"user\": {\"uid\": 0, \"gid\": 0},\n  \"workdir\": \"/\"\n}\n");
+		free(out);
+	}
 	manifest_free(m);
 }
 
