@@ -67,3 +67,8 @@ UNIT_SRCS_test-agent-platform := measure-agent/platform.c measure-agent/tdx.c me
 	measure-agent/tsm.c $(AGENT_TEST_SRCS)
 $(B)/tests/unit/test-agent-platform: $(UNIT_SRCS_test-agent-platform) $(wildcard measure-agent/*.h) \
 	tests/unit/agent-sysroot.h tests/unit/tmptree.h
+
+# The evidence document's bytes: evidence.c with the platform backends stubbed by the test.
+UNIT_SRCS_test-agent-evidence := measure-agent/evidence.c $(AGENT_TEST_SRCS)
+$(B)/tests/unit/test-agent-evidence: $(UNIT_SRCS_test-agent-evidence) $(wildcard measure-agent/*.h) \
+	tests/unit/agent-sysroot.h tests/unit/tmptree.h
