@@ -143,7 +143,7 @@ static int put_tpm(FILE *f, const uint8_t *nonce, size_t nonce_len)
 	fputs(",\n    \"quote_selection\": {\"hashAlg\": \"sha256\", \"pcrs\": [4, 8, 9, 11, 12]},\n    \"ak_public\": ", f);
 	put_hex(f, q.ak_public, q.ak_public_len);
 	fputs(",\n    \"ak_pem\": ", f);
-	json_write_string(f, q.ak_pem);
+	json_print_string(f, q.ak_pem);
 	r = put_ek_certificate(f, t);
 	if (r < 0)
 		goto out;

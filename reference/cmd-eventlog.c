@@ -57,7 +57,7 @@ static void tcg_print_event_json(const struct tcg_event *ev, size_t n, int ccel,
 		printf("\"");
 	}
 	printf("}, \"description\": ");
-	json_write_string(stdout, desc);
+	json_print_string(stdout, desc);
 	printf("}");
 }
 
@@ -202,7 +202,7 @@ static int cel_show_record(const struct json_value *obj, struct cel_show *st)
 	if (st->json) {
 		printf("%s\n    {\"n\": %zu, \"%s\": %u, \"content_type\": ", st->n ? "," : "", st->n,
 		       rec.reg == CEL_RTMR ? "rtmr" : "pcr", rec.index);
-		json_write_string(stdout, ct ? ct : "");
+		json_print_string(stdout, ct ? ct : "");
 		printf(", \"digests\": {");
 		for (size_t i = 0; i < rec.n_digests; i++) {
 			printf("%s\"%s\": \"", i ? ", " : "", digest_name(rec.digests[i].alg));
@@ -210,7 +210,7 @@ static int cel_show_record(const struct json_value *obj, struct cel_show *st)
 			printf("\"");
 		}
 		printf("}, \"description\": ");
-		json_write_string(stdout, what ? what : "");
+		json_print_string(stdout, what ? what : "");
 		printf("}");
 	} else {
 		printf("%4zu %s%-2u %-10s ", st->n, rec.reg == CEL_RTMR ? "RTMR" : "PCR", rec.index, ct ? ct : "-");

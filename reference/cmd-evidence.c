@@ -61,7 +61,7 @@ static void out_str(struct out *o, const char *key, const char *s)
 {
 	out_key(o, key);
 	if (o->json)
-		json_write_string(stdout, s);
+		json_print_string(stdout, s);
 	else
 		printf("%s\n", s);
 }

@@ -34,14 +34,14 @@ static void put_hex(FILE *f, const uint8_t *b, size_t n)
 static void put_key(FILE *f, int indent, const char *key)
 {
 	fprintf(f, "%*s", indent, "");
-	json_write_string(f, key);
+	json_print_string(f, key);
 	fputs(": ", f);
 }
 
 static void put_str(FILE *f, int indent, const char *key, const char *v, const char *end)
 {
 	put_key(f, indent, key);
-	json_write_string(f, v);
+	json_print_string(f, v);
 	fputs(end, f);
 }
 
@@ -68,11 +68,11 @@ static void put_events(FILE *f, int indent, const char *key, const struct refdoc
 	fputs("[\n", f);
 	for (size_t i = 0; i < e->n; i++) {
 		fprintf(f, "%*s{ \"pcr\": %" PRIu32 ", \"type\": ", indent + 2, "", e->ev[i].pcr);
-		json_write_string(f, e->ev[i].type);
+		json_print_string(f, e->ev[i].type);
 		fputs(", \"digest\": ", f);
 		put_hex(f, e->ev[i].digest, dlen);
 		fputs(", \"what\": ", f);
-		json_write_string(f, e->ev[i].what);
+		json_print_string(f, e->ev[i].what);
 		fputs(i + 1 < e->n ? " },\n" : " }\n", f);
 	}
 	fprintf(f, "%*s]%s", indent, "", end);
@@ -90,7 +90,7 @@ static void put_image(FILE *f, const struct refdoc *d)
 	fputs("      \"sections\": [\n", f);
 	for (size_t i = 0; i < d->uki.n_sections; i++) {
 		fputs("        { \"name\": ", f);
-		json_write_string(f, d->uki.sections[i].name);
+		json_print_string(f, d->uki.sections[i].name);
 		fprintf(f, ", \"size\": %" PRIu64 ", \"sha256\": ", d->uki.sections[i].size);
 		put_hex(f, d->uki.sections[i].sha256, 32);
 		fputs(i + 1 < d->uki.n_sections ? " },\n" : " }\n", f);
@@ -114,9 +114,9 @@ static void put_inputs(FILE *f, const struct refdoc *d, bool more)
 		const struct refdoc_file *in = &d->inputs[i];
 
 		fputs("    { \"role\": ", f);
-		json_write_string(f, in->role);
+		json_print_string(f, in->role);
 		fputs(", \"file\": ", f);
-		json_write_string(f, in->file);
+		json_print_string(f, in->file);
 		fprintf(f, ", \"size\": %" PRIu64 ", \"sha256\": ", in->size);
 		put_hex(f, in->sha256, 32);
 		fputs(", \"sha384\": ", f);
@@ -151,7 +151,7 @@ static void put_vtpm(FILE *f, const struct refdoc *d, bool more)
 	fputs("    },\n    \"pcr11_phases\": [\n", f);
 	for (size_t i = 0; i < d->n_pcr11_phases; i++) {
 		fputs("      { \"phases\": ", f);
-		json_write_string(f, d->pcr11_phases[i].phases);
+		json_print_string(f, d->pcr11_phases[i].phases);
 		fputs(", \"sha256\": ", f);
 		put_hex(f, d->pcr11_phases[i].sha256, 32);
 		fputs(", \"sha384\": ", f);
@@ -171,9 +171,9 @@ static void put_tdx(FILE *f, const struct refdoc *d, bool more)
 	fputs("    \"mrtd\": [\n", f);
 	for (size_t i = 0; i < d->n_mrtd; i++) {
 		fputs("      { \"firmware\": ", f);
-		json_write_string(f, d->mrtd[i].firmware);
+		json_print_string(f, d->mrtd[i].firmware);
 		fputs(", \"order\": ", f);
-		json_write_string(f, d->mrtd[i].order);
+		json_print_string(f, d->mrtd[i].order);
 		fputs(", \"value\": ", f);
 		put_hex(f, d->mrtd[i].value, 48);
 		fputs(i + 1 < d->n_mrtd ? " },\n" : " }\n", f);
@@ -199,7 +199,7 @@ static void put_snp(FILE *f, const struct refdoc *d)
 		d->snp_guest_features);
 	for (size_t i = 0; i < d->n_snp; i++) {
 		fprintf(f, "      { \"vcpus\": %u, \"cpu_type\": ", d->snp[i].vcpus);
-		json_write_string(f, d->snp[i].cpu_type);
+		json_print_string(f, d->snp[i].cpu_type);
 		fputs(", \"value\": ", f);
 		put_hex(f, d->snp[i].value, 48);
 		fputs(i + 1 < d->n_snp ? " },\n" : " }\n", f);

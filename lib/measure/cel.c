@@ -36,18 +36,18 @@ int cel_record_format(const struct cel_record *rec, char **ret)
 	/* content_type "systemd": the record sits in systemd's log and has its shape;
 	 * eventType tells a verifier whose event it is. */
 	fputs("],\"content_type\":\"systemd\",\"content\":{\"eventType\":", f);
-	json_write_string(f, rec->event_type);
+	json_print_string(f, rec->event_type);
 	if (rec->name) {
 		fputs(",\"name\":", f);
-		json_write_string(f, rec->name);
+		json_print_string(f, rec->name);
 	}
 	if (rec->source) {
 		fputs(",\"source\":", f);
-		json_write_string(f, rec->source);
+		json_print_string(f, rec->source);
 	}
 	if (rec->boot_id) {
 		fputs(",\"bootId\":", f);
-		json_write_string(f, rec->boot_id);
+		json_print_string(f, rec->boot_id);
 	}
 	fprintf(f, ",\"timestamp\":%" PRIu64 "}}", rec->timestamp_usec);
 	if (ferror(f))

@@ -327,11 +327,11 @@ int manifest_write(FILE *f, const struct manifest *m)
 	char hex[2 * MANIFEST_SALT_MAX + 1];
 
 	fprintf(f, "{\n  \"version\": %d,\n  \"name\": ", MANIFEST_VERSION);
-	json_write_string(f, m->name);
+	json_print_string(f, m->name);
 	fputs(",\n  \"argv\": [", f);
 	for (size_t i = 0; i < m->argc; i++) {
 		fputs(i ? ", " : "", f);
-		json_write_string(f, m->argv[i]);
+		json_print_string(f, m->argv[i]);
 	}
 	fputs("],\n  \"env\": {", f);
 	for (size_t i = 0; i < m->envc; i++) {
@@ -344,13 +344,13 @@ int manifest_write(FILE *f, const struct manifest *m)
 		memcpy(key, m->envp[i], kl);
 		key[kl] = 0;
 		fputs(i ? ",\n    " : "\n    ", f);
-		json_write_string(f, key);
+		json_print_string(f, key);
 		fputs(": ", f);
-		json_write_string(f, eq + 1);
+		json_print_string(f, eq + 1);
 	}
 	fputs(m->envc ? "\n  },\n" : "},\n", f);
 	fprintf(f, "  \"user\": {\"uid\": %" PRIu32 ", \"gid\": %" PRIu32 "},\n  \"workdir\": ", m->uid, m->gid);
-	json_write_string(f, m->workdir);
+	json_print_string(f, m->workdir);
 	if (m->has_payload) {
 		const struct manifest_verity *v = &m->verity;
 

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/utf8.h"
+
 struct json_member {
 	char *key;
 	struct json_value *value;
@@ -73,37 +75,6 @@ static struct json_value *new_value(struct parser *p, enum json_type type)
 	}
 	v->type = type;
 	return v;
-}
-
-/* Length of a valid UTF-8 sequence starting at s (at most n bytes), or 0. Rejects
- * overlong forms, surrogates and code points above U+10FFFF (RFC 3629). */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0];
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF)
-		return n >= 2 && (s[1] & 0xC0) == 0x80 ? 2 : 0;
-	if (c >= 0xE0 && c <= 0xEF) {
-		if (n < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
-			return 0;
-		if (c == 0xE0 && s[1] < 0xA0)
-			return 0; /* overlong */
-		if (c == 0xED && s[1] >= 0xA0)
-			return 0; /* UTF-16 surrogate */
-		return 3;
-	}
-	if (c >= 0xF0 && c <= 0xF4) {
-		if (n < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 || (s[3] & 0xC0) != 0x80)
-			return 0;
-		if (c == 0xF0 && s[1] < 0x90)
-			return 0; /* overlong */
-		if (c == 0xF4 && s[1] >= 0x90)
-			return 0; /* above U+10FFFF */
-		return 4;
-	}
-	return 0;
 }
 
 static int hex4(struct parser *p, size_t end, unsigned *ret)
@@ -181,7 +152,7 @@ static char *parse_string(struct parser *p)
 		if (c < 0x20)
 			goto bad; /* raw control characters must be escaped */
 		if (c != '\\') {
-			size_t k = utf8_seq((const unsigned char *)p->s + p->pos, end - p->pos);
+			size_t k = utf8_char_len((const uint8_t *)p->s + p->pos, end - p->pos);
 			if (k == 0)
 				goto bad;
 			memcpy(out + n, p->s + p->pos, k);
@@ -661,7 +632,7 @@ int json_bool(const struct json_value *v, bool *ret)
 	return 0;
 }
 
-void json_write_string(FILE *f, const char *s)
+void json_print_string(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (; *s; s++) {

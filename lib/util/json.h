@@ -60,6 +60,6 @@ int json_bool(const struct json_value *v, bool *ret);
 
 /* Writes s as a JSON string literal (with quotes), escaping '"', '\\' and control
  * characters; other bytes are copied (s must be valid UTF-8). */
-void json_write_string(FILE *f, const char *s);
+void json_print_string(FILE *f, const char *s);
 
 #endif

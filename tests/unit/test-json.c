@@ -105,7 +105,7 @@ static void test_escape_roundtrip(void)
 	struct json_value *v = NULL;
 	const char *s = "q\"b\\n\nt\tc\x01\x7f\xc3\xa9";
 
-	json_write_string(f, s);
+	json_print_string(f, s);
 	fclose(f);
 	CHECK_EQ_INT(json_parse(buf, len, &v, NULL), 0);
 	CHECK_EQ_STR(json_string(v), s);
