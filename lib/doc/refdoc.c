@@ -9,6 +9,7 @@
 #include "util/hex.h"
 #include "util/strnum.h"
 #include "util/json.h"
+#include "util/json_write.h"
 
 /* ---- writer ------------------------------------------------------------------------- */
 
@@ -23,203 +24,190 @@ int refdoc_assume(struct refdoc_assumptions *a, const char *key, const char *val
 	return 0;
 }
 
-static void put_hex(FILE *f, const uint8_t *b, size_t n)
-{
-	char h[2 * 64 + 1];
+/* The document's layout (FORMAT.md): one member per line, except the entries of
+ * lists, which are one line each with a space inside their braces; empty lists and
+ * objects still open and close on two lines. The bytes are signed: any change here
+ * must keep tests/unit/golden/refdoc-*.json. */
+#define REFDOC_STYLE (JSON_PAD_LINE | JSON_OPEN_EMPTY)
 
-	hex_encode(b, n, h);
-	fprintf(f, "\"%s\"", h);
-}
-
-static void put_key(FILE *f, int indent, const char *key)
+static void put_assumptions(struct json_writer *w, const struct refdoc_assumptions *a)
 {
-	fprintf(f, "%*s", indent, "");
-	json_print_string(f, key);
-	fputs(": ", f);
-}
-
-static void put_str(FILE *f, int indent, const char *key, const char *v, const char *end)
-{
-	put_key(f, indent, key);
-	json_print_string(f, v);
-	fputs(end, f);
-}
-
-static void put_hexkv(FILE *f, int indent, const char *key, const uint8_t *b, size_t n, const char *end)
-{
-	put_key(f, indent, key);
-	put_hex(f, b, n);
-	fputs(end, f);
-}
-
-static void put_assumptions(FILE *f, int indent, const struct refdoc_assumptions *a)
-{
-	put_key(f, indent, "assumptions");
-	fputs("{\n", f);
+	json_write_object(w, "assumptions", JSON_BLOCK);
 	for (size_t i = 0; i < a->n; i++)
-		put_str(f, indent + 2, a->key[i], a->value[i], i + 1 < a->n ? ",\n" : "\n");
-	fprintf(f, "%*s},\n", indent, "");
+		json_write_string(w, a->key[i], a->value[i]);
+	json_write_end(w);
 }
 
-static void put_events(FILE *f, int indent, const char *key, const struct refdoc_events *e,
-		       size_t dlen, const char *end)
+static void put_events(struct json_writer *w, const char *key, const struct refdoc_events *e, size_t dlen)
 {
-	put_key(f, indent, key);
-	fputs("[\n", f);
+	json_write_array(w, key, JSON_BLOCK);
 	for (size_t i = 0; i < e->n; i++) {
-		fprintf(f, "%*s{ \"pcr\": %" PRIu32 ", \"type\": ", indent + 2, "", e->ev[i].pcr);
-		json_print_string(f, e->ev[i].type);
-		fputs(", \"digest\": ", f);
-		put_hex(f, e->ev[i].digest, dlen);
-		fputs(", \"what\": ", f);
-		json_print_string(f, e->ev[i].what);
-		fputs(i + 1 < e->n ? " },\n" : " }\n", f);
+		json_write_object(w, NULL, JSON_LINE);
+		json_write_uint(w, "pcr", e->ev[i].pcr);
+		json_write_string(w, "type", e->ev[i].type);
+		json_write_hex(w, "digest", e->ev[i].digest, dlen);
+		json_write_string(w, "what", e->ev[i].what);
+		json_write_end(w);
 	}
-	fprintf(f, "%*s]%s", indent, "", end);
+	json_write_end(w);
 }
 
-static void put_image(FILE *f, const struct refdoc *d)
+static void put_image(struct json_writer *w, const struct refdoc *d)
 {
-	fputs("  \"image\": {\n    \"uki\": {\n", f);
-	put_str(f, 6, "file", d->uki.file, ",\n");
-	fprintf(f, "      \"size\": %" PRIu64 ",\n", d->uki.size);
-	put_hexkv(f, 6, "sha256", d->uki.sha256, 32, ",\n");
-	put_hexkv(f, 6, "authenticode_sha256", d->uki.authenticode_sha256, 32, ",\n");
-	put_hexkv(f, 6, "authenticode_sha384", d->uki.authenticode_sha384, 48, ",\n");
-	put_str(f, 6, "stub", d->uki.stub, ",\n");
-	fputs("      \"sections\": [\n", f);
+	json_write_object(w, "image", JSON_BLOCK);
+	json_write_object(w, "uki", JSON_BLOCK);
+	json_write_string(w, "file", d->uki.file);
+	json_write_uint(w, "size", d->uki.size);
+	json_write_hex(w, "sha256", d->uki.sha256, 32);
+	json_write_hex(w, "authenticode_sha256", d->uki.authenticode_sha256, 32);
+	json_write_hex(w, "authenticode_sha384", d->uki.authenticode_sha384, 48);
+	json_write_string(w, "stub", d->uki.stub);
+	json_write_array(w, "sections", JSON_BLOCK);
 	for (size_t i = 0; i < d->uki.n_sections; i++) {
-		fputs("        { \"name\": ", f);
-		json_print_string(f, d->uki.sections[i].name);
-		fprintf(f, ", \"size\": %" PRIu64 ", \"sha256\": ", d->uki.sections[i].size);
-		put_hex(f, d->uki.sections[i].sha256, 32);
-		fputs(i + 1 < d->uki.n_sections ? " },\n" : " }\n", f);
+		json_write_object(w, NULL, JSON_LINE);
+		json_write_string(w, "name", d->uki.sections[i].name);
+		json_write_uint(w, "size", d->uki.sections[i].size);
+		json_write_hex(w, "sha256", d->uki.sections[i].sha256, 32);
+		json_write_end(w);
 	}
-	fputs("      ]\n    },\n    \"kernel\": {\n", f);
-	fprintf(f, "      \"size\": %" PRIu64 ",\n", d->kernel.size);
-	put_hexkv(f, 6, "sha256", d->kernel.sha256, 32, ",\n");
-	put_hexkv(f, 6, "authenticode_sha256", d->kernel.authenticode_sha256, 32, ",\n");
-	put_hexkv(f, 6, "authenticode_sha384", d->kernel.authenticode_sha384, 48, "\n");
-	fputs("    },\n", f);
-	put_str(f, 4, "cmdline", d->cmdline, d->has_roothash ? ",\n" : "\n");
+	json_write_end(w);
+	json_write_end(w);
+	json_write_object(w, "kernel", JSON_BLOCK);
+	json_write_uint(w, "size", d->kernel.size);
+	json_write_hex(w, "sha256", d->kernel.sha256, 32);
+	json_write_hex(w, "authenticode_sha256", d->kernel.authenticode_sha256, 32);
+	json_write_hex(w, "authenticode_sha384", d->kernel.authenticode_sha384, 48);
+	json_write_end(w);
+	json_write_string(w, "cmdline", d->cmdline);
 	if (d->has_roothash)
-		put_str(f, 4, "roothash", d->roothash, "\n");
-	fputs("  },\n", f);
+		json_write_string(w, "roothash", d->roothash);
+	json_write_end(w);
 }
 
-static void put_inputs(FILE *f, const struct refdoc *d, bool more)
+static void put_inputs(struct json_writer *w, const struct refdoc *d)
 {
-	fputs("  \"inputs\": [\n", f);
+	json_write_array(w, "inputs", JSON_BLOCK);
 	for (size_t i = 0; i < d->n_inputs; i++) {
 		const struct refdoc_file *in = &d->inputs[i];
 
-		fputs("    { \"role\": ", f);
-		json_print_string(f, in->role);
-		fputs(", \"file\": ", f);
-		json_print_string(f, in->file);
-		fprintf(f, ", \"size\": %" PRIu64 ", \"sha256\": ", in->size);
-		put_hex(f, in->sha256, 32);
-		fputs(", \"sha384\": ", f);
-		put_hex(f, in->sha384, 48);
-		fputs(i + 1 < d->n_inputs ? " },\n" : " }\n", f);
+		json_write_object(w, NULL, JSON_LINE);
+		json_write_string(w, "role", in->role);
+		json_write_string(w, "file", in->file);
+		json_write_uint(w, "size", in->size);
+		json_write_hex(w, "sha256", in->sha256, 32);
+		json_write_hex(w, "sha384", in->sha384, 48);
+		json_write_end(w);
 	}
-	fprintf(f, "  ]%s\n", more ? "," : "");
+	json_write_end(w);
 }
 
-static void put_pcr_bank(FILE *f, const char *bank, const struct refdoc *d, bool sha384, const char *end)
+static void put_pcr_bank(struct json_writer *w, const char *bank, const struct refdoc *d, bool sha384)
 {
-	bool first = true;
-
-	fprintf(f, "      \"%s\": {", bank);
+	json_write_object(w, bank, JSON_BLOCK);
 	for (unsigned p = 0; p < REFDOC_PCRS; p++) {
+		char key[4];
+
 		if (!(d->pcr_mask & (1u << p)))
 			continue;
-		fprintf(f, "%s\n        \"%u\": ", first ? "" : ",", p);
-		put_hex(f, sha384 ? d->pcr_sha384[p] : d->pcr_sha256[p], sha384 ? 48 : 32);
-		first = false;
+		snprintf(key, sizeof key, "%u", p);
+		if (sha384)
+			json_write_hex(w, key, d->pcr_sha384[p], 48);
+		else
+			json_write_hex(w, key, d->pcr_sha256[p], 32);
 	}
-	fprintf(f, "\n      }%s", end);
+	json_write_end(w);
 }
 
-static void put_vtpm(FILE *f, const struct refdoc *d, bool more)
+static void put_vtpm(struct json_writer *w, const struct refdoc *d)
 {
-	fputs("  \"vtpm\": {\n    \"boot\": \"uefi-disk-uki\",\n", f);
-	put_assumptions(f, 4, &d->vtpm_assumptions);
-	fputs("    \"pcrs\": {\n", f);
-	put_pcr_bank(f, "sha256", d, false, ",\n");
-	put_pcr_bank(f, "sha384", d, true, "\n");
-	fputs("    },\n    \"pcr11_phases\": [\n", f);
+	json_write_object(w, "vtpm", JSON_BLOCK);
+	json_write_string(w, "boot", "uefi-disk-uki");
+	put_assumptions(w, &d->vtpm_assumptions);
+	json_write_object(w, "pcrs", JSON_BLOCK);
+	put_pcr_bank(w, "sha256", d, false);
+	put_pcr_bank(w, "sha384", d, true);
+	json_write_end(w);
+	json_write_array(w, "pcr11_phases", JSON_BLOCK);
 	for (size_t i = 0; i < d->n_pcr11_phases; i++) {
-		fputs("      { \"phases\": ", f);
-		json_print_string(f, d->pcr11_phases[i].phases);
-		fputs(", \"sha256\": ", f);
-		put_hex(f, d->pcr11_phases[i].sha256, 32);
-		fputs(", \"sha384\": ", f);
-		put_hex(f, d->pcr11_phases[i].sha384, 48);
-		fputs(i + 1 < d->n_pcr11_phases ? " },\n" : " }\n", f);
+		json_write_object(w, NULL, JSON_LINE);
+		json_write_string(w, "phases", d->pcr11_phases[i].phases);
+		json_write_hex(w, "sha256", d->pcr11_phases[i].sha256, 32);
+		json_write_hex(w, "sha384", d->pcr11_phases[i].sha384, 48);
+		json_write_end(w);
 	}
-	fputs("    ],\n    \"events\": {\n", f);
-	put_events(f, 6, "sha256", &d->events_sha256, 32, ",\n");
-	put_events(f, 6, "sha384", &d->events_sha384, 48, "\n");
-	fprintf(f, "    }\n  }%s\n", more ? "," : "");
+	json_write_end(w);
+	json_write_object(w, "events", JSON_BLOCK);
+	put_events(w, "sha256", &d->events_sha256, 32);
+	put_events(w, "sha384", &d->events_sha384, 48);
+	json_write_end(w);
+	json_write_end(w);
 }
 
-static void put_tdx(FILE *f, const struct refdoc *d, bool more)
+static void put_tdx(struct json_writer *w, const struct refdoc *d)
 {
-	fputs("  \"tdx\": {\n", f);
-	put_assumptions(f, 4, &d->tdx_assumptions);
-	fputs("    \"mrtd\": [\n", f);
+	json_write_object(w, "tdx", JSON_BLOCK);
+	put_assumptions(w, &d->tdx_assumptions);
+	json_write_array(w, "mrtd", JSON_BLOCK);
 	for (size_t i = 0; i < d->n_mrtd; i++) {
-		fputs("      { \"firmware\": ", f);
-		json_print_string(f, d->mrtd[i].firmware);
-		fputs(", \"order\": ", f);
-		json_print_string(f, d->mrtd[i].order);
-		fputs(", \"value\": ", f);
-		put_hex(f, d->mrtd[i].value, 48);
-		fputs(i + 1 < d->n_mrtd ? " },\n" : " }\n", f);
+		json_write_object(w, NULL, JSON_LINE);
+		json_write_string(w, "firmware", d->mrtd[i].firmware);
+		json_write_string(w, "order", d->mrtd[i].order);
+		json_write_hex(w, "value", d->mrtd[i].value, 48);
+		json_write_end(w);
 	}
-	fputs("    ],\n", f);
-	put_hexkv(f, 4, "rtmr1", d->rtmr1, 48, ",\n");
-	put_hexkv(f, 4, "rtmr2", d->rtmr2, 48, ",\n");
-	fputs("    \"events\": {\n", f);
-	put_events(f, 6, "rtmr1", &d->events_rtmr1, 48, ",\n");
-	put_events(f, 6, "rtmr2", &d->events_rtmr2, 48, "\n");
-	fprintf(f, "    }\n  }%s\n", more ? "," : "");
+	json_write_end(w);
+	json_write_hex(w, "rtmr1", d->rtmr1, 48);
+	json_write_hex(w, "rtmr2", d->rtmr2, 48);
+	json_write_object(w, "events", JSON_BLOCK);
+	put_events(w, "rtmr1", &d->events_rtmr1, 48);
+	put_events(w, "rtmr2", &d->events_rtmr2, 48);
+	json_write_end(w);
+	json_write_end(w);
 }
 
-static void put_snp(FILE *f, const struct refdoc *d)
+static void put_snp(struct json_writer *w, const struct refdoc *d)
 {
-	fputs("  \"snp\": {\n", f);
-	put_assumptions(f, 4, &d->snp_assumptions);
-	fputs("    \"direct_boot\": {\n", f);
-	put_hexkv(f, 6, "kernel_sha256", d->snp_kernel_sha256, 32, ",\n");
-	put_hexkv(f, 6, "initrd_sha256", d->snp_initrd_sha256, 32, ",\n");
-	put_hexkv(f, 6, "cmdline_sha256", d->snp_cmdline_sha256, 32, "\n");
-	fprintf(f, "    },\n    \"guest_features\": \"0x%" PRIx64 "\",\n    \"measurements\": [\n",
-		d->snp_guest_features);
+	char features[2 + 16 + 1];
+
+	json_write_object(w, "snp", JSON_BLOCK);
+	put_assumptions(w, &d->snp_assumptions);
+	json_write_object(w, "direct_boot", JSON_BLOCK);
+	json_write_hex(w, "kernel_sha256", d->snp_kernel_sha256, 32);
+	json_write_hex(w, "initrd_sha256", d->snp_initrd_sha256, 32);
+	json_write_hex(w, "cmdline_sha256", d->snp_cmdline_sha256, 32);
+	json_write_end(w);
+	snprintf(features, sizeof features, "0x%" PRIx64, d->snp_guest_features);
+	json_write_string(w, "guest_features", features);
+	json_write_array(w, "measurements", JSON_BLOCK);
 	for (size_t i = 0; i < d->n_snp; i++) {
-		fprintf(f, "      { \"vcpus\": %u, \"cpu_type\": ", d->snp[i].vcpus);
-		json_print_string(f, d->snp[i].cpu_type);
-		fputs(", \"value\": ", f);
-		put_hex(f, d->snp[i].value, 48);
-		fputs(i + 1 < d->n_snp ? " },\n" : " }\n", f);
+		json_write_object(w, NULL, JSON_LINE);
+		json_write_uint(w, "vcpus", d->snp[i].vcpus);
+		json_write_string(w, "cpu_type", d->snp[i].cpu_type);
+		json_write_hex(w, "value", d->snp[i].value, 48);
+		json_write_end(w);
 	}
-	fputs("    ]\n  }\n", f);
+	json_write_end(w);
+	json_write_end(w);
 }
 
 int refdoc_write(FILE *f, const struct refdoc *d)
 {
-	fprintf(f, "{\n  \"version\": %d,\n  \"kind\": \"%s\",\n", REFDOC_VERSION, REFDOC_KIND);
-	put_image(f, d);
-	put_inputs(f, d, d->has_vtpm || d->has_tdx || d->has_snp);
+	struct json_writer w;
+
+	json_writer_to_file(&w, f, REFDOC_STYLE);
+	json_write_object(&w, NULL, JSON_BLOCK);
+	json_write_uint(&w, "version", REFDOC_VERSION);
+	json_write_string(&w, "kind", REFDOC_KIND);
+	put_image(&w, d);
+	put_inputs(&w, d);
 	if (d->has_vtpm)
-		put_vtpm(f, d, d->has_tdx || d->has_snp);
+		put_vtpm(&w, d);
 	if (d->has_tdx)
-		put_tdx(f, d, d->has_snp);
+		put_tdx(&w, d);
 	if (d->has_snp)
-		put_snp(f, d);
-	fputs("}\n", f);
-	return ferror(f) ? -EIO : 0;
+		put_snp(&w, d);
+	json_write_end(&w);
+	return json_writer_finish(&w);
 }
 
 /* ---- reader ------------------------------------------------------------------------- */

@@ -123,7 +123,8 @@ struct refdoc {
 /* Sets one assumption; returns -E2BIG when full or a string is too long. */
 int refdoc_assume(struct refdoc_assumptions *a, const char *key, const char *value);
 
-/* Writes the document (reference/FORMAT.md layout, deterministic). Returns 0 or -EIO. */
+/* Writes the document (reference/FORMAT.md layout, deterministic) and flushes f.
+ * Returns 0, -EIO (a write failed) or -EILSEQ (a string in d is not valid UTF-8). */
 int refdoc_write(FILE *f, const struct refdoc *d);
 
 /* Parses text[0..len) into *ret (caller-allocated; large, use the heap).
