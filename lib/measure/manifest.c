@@ -7,9 +7,12 @@
 
 #include "util/hex.h"
 #include "util/json.h"
+#include "util/json_write.h"
 #include "measure/workload_identity.h"
 
 /* Every rule below is listed in measure-agent/MANIFEST.md; keep the two in step. */
+
+#define ENV_KEY_MAX 256 /* characters in an env name */
 
 static const char *const top_keys[] = { "version", "name", "argv", "env", "user", "workdir", "payload", NULL };
 static const char *const user_keys[] = { "uid", "gid", NULL };
@@ -51,7 +54,7 @@ bool manifest_env_key_valid(const char *s)
 {
 	size_t n = strlen(s);
 
-	if (n == 0 || n > 256 || (s[0] >= '0' && s[0] <= '9'))
+	if (n == 0 || n > ENV_KEY_MAX || (s[0] >= '0' && s[0] <= '9'))
 		return false;
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
@@ -322,47 +325,58 @@ int manifest_parse(const uint8_t *buf, size_t len, struct manifest **ret, const 
 	return 0;
 }
 
+static void put_payload(struct json_writer *w, const struct manifest_verity *v)
+{
+	json_write_object(w, "payload", JSON_BLOCK);
+	json_write_string(w, "fs", "erofs");
+	json_write_object(w, "verity", JSON_BLOCK);
+	json_write_string(w, "hash_alg", digest_name(v->hash_alg));
+	json_write_uint(w, "data_block_size", v->data_block_size);
+	json_write_uint(w, "hash_block_size", v->hash_block_size);
+	json_write_uint(w, "data_blocks", v->data_blocks);
+	json_write_hex(w, "salt", v->salt, v->salt_len);
+	json_write_hex(w, "root_hash", v->root_hash, digest_len(v->hash_alg));
+	json_write_end(w);
+	json_write_end(w);
+}
+
+/* The layout is part of the workload identity (its bytes are hashed): one member per
+ * line, argv and user on one line each, an empty env as {}. */
 int manifest_write(FILE *f, const struct manifest *m)
 {
-	char hex[2 * MANIFEST_SALT_MAX + 1];
+	struct json_writer w;
 
-	fprintf(f, "{\n  \"version\": %d,\n  \"name\": ", MANIFEST_VERSION);
-	json_print_string(f, m->name);
-	fputs(",\n  \"argv\": [", f);
-	for (size_t i = 0; i < m->argc; i++) {
-		fputs(i ? ", " : "", f);
-		json_print_string(f, m->argv[i]);
-	}
-	fputs("],\n  \"env\": {", f);
 	for (size_t i = 0; i < m->envc; i++) {
 		const char *eq = strchr(m->envp[i], '=');
-		char key[257];
-		size_t kl = eq ? (size_t)(eq - m->envp[i]) : 0;
 
-		if (!eq || kl >= sizeof key)
+		if (!eq || (size_t)(eq - m->envp[i]) > ENV_KEY_MAX)
 			return -EINVAL;
-		memcpy(key, m->envp[i], kl);
-		key[kl] = 0;
-		fputs(i ? ",\n    " : "\n    ", f);
-		json_print_string(f, key);
-		fputs(": ", f);
-		json_print_string(f, eq + 1);
 	}
-	fputs(m->envc ? "\n  },\n" : "},\n", f);
-	fprintf(f, "  \"user\": {\"uid\": %" PRIu32 ", \"gid\": %" PRIu32 "},\n  \"workdir\": ", m->uid, m->gid);
-	json_print_string(f, m->workdir);
-	if (m->has_payload) {
-		const struct manifest_verity *v = &m->verity;
+	json_writer_to_file(&w, f, 0);
+	json_write_object(&w, NULL, JSON_BLOCK);
+	json_write_uint(&w, "version", MANIFEST_VERSION);
+	json_write_string(&w, "name", m->name);
+	json_write_array(&w, "argv", JSON_LINE);
+	for (size_t i = 0; i < m->argc; i++)
+		json_write_string(&w, NULL, m->argv[i]);
+	json_write_end(&w);
+	json_write_object(&w, "env", JSON_BLOCK);
+	for (size_t i = 0; i < m->envc; i++) {
+		const char *eq = strchr(m->envp[i], '=');
+		char key[ENV_KEY_MAX + 1];
 
-		fprintf(f, ",\n  \"payload\": {\n    \"fs\": \"erofs\",\n    \"verity\": {\n"
-			   "      \"hash_alg\": \"%s\",\n      \"data_block_size\": %" PRIu32 ",\n"
-			   "      \"hash_block_size\": %" PRIu32 ",\n      \"data_blocks\": %" PRIu64 ",\n",
-			digest_name(v->hash_alg), v->data_block_size, v->hash_block_size, v->data_blocks);
-		hex_encode(v->salt, v->salt_len, hex);
-		fprintf(f, "      \"salt\": \"%s\",\n", hex);
-		hex_encode(v->root_hash, digest_len(v->hash_alg), hex);
-		fprintf(f, "      \"root_hash\": \"%s\"\n    }\n  }", hex);
+		memcpy(key, m->envp[i], (size_t)(eq - m->envp[i]));
+		key[eq - m->envp[i]] = 0;
+		json_write_string(&w, key, eq + 1);
 	}
-	fputs("\n}\n", f);
-	return ferror(f) ? -EIO : 0;
+	json_write_end(&w);
+	json_write_object(&w, "user", JSON_LINE);
+	json_write_uint(&w, "uid", m->uid);
+	json_write_uint(&w, "gid", m->gid);
+	json_write_end(&w);
+	json_write_string(&w, "workdir", m->workdir);
+	if (m->has_payload)
+		put_payload(&w, &m->verity);
+	json_write_end(&w);
+	return json_writer_finish(&w);
 }
