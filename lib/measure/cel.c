@@ -2,8 +2,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -11,55 +9,43 @@
 #include <unistd.h>
 
 #include "util/file.h"
-#include "util/hex.h"
 #include "util/io.h"
 #include "util/json.h"
+#include "util/json_write.h"
 
 int cel_record_format(const struct cel_record *rec, char **ret)
 {
-	char hex[2 * DIGEST_MAX + 1], *buf = NULL;
-	size_t size = 0;
-	FILE *f;
-	int r = 0;
+	struct json_writer w;
 
 	if (!rec->event_type || rec->n_digests == 0 || rec->n_digests > CEL_MAX_DIGESTS)
 		return -EINVAL;
-	f = open_memstream(&buf, &size);
-	if (!f)
-		return -ENOMEM;
-	fprintf(f, "{\"%s\":%u,\"digests\":[", rec->reg == CEL_PCR ? "pcr" : "rtmr", rec->index);
+	/* one line, no whitespace: the shape systemd writes */
+	json_writer_to_buffer(&w, JSON_COMPACT);
+	json_write_object(&w, NULL, JSON_LINE);
+	json_write_uint(&w, rec->reg == CEL_PCR ? "pcr" : "rtmr", rec->index);
+	json_write_array(&w, "digests", JSON_LINE);
 	for (size_t i = 0; i < rec->n_digests; i++) {
-		hex_encode(rec->digests[i].digest, digest_len(rec->digests[i].alg), hex);
-		fprintf(f, "%s{\"hashAlg\":\"%s\",\"digest\":\"%s\"}", i ? "," : "",
-			digest_name(rec->digests[i].alg), hex);
+		json_write_object(&w, NULL, JSON_LINE);
+		json_write_string(&w, "hashAlg", digest_name(rec->digests[i].alg));
+		json_write_hex(&w, "digest", rec->digests[i].digest, digest_len(rec->digests[i].alg));
+		json_write_end(&w);
 	}
+	json_write_end(&w);
 	/* content_type "systemd": the record sits in systemd's log and has its shape;
 	 * eventType tells a verifier whose event it is. */
-	fputs("],\"content_type\":\"systemd\",\"content\":{\"eventType\":", f);
-	json_print_string(f, rec->event_type);
-	if (rec->name) {
-		fputs(",\"name\":", f);
-		json_print_string(f, rec->name);
-	}
-	if (rec->source) {
-		fputs(",\"source\":", f);
-		json_print_string(f, rec->source);
-	}
-	if (rec->boot_id) {
-		fputs(",\"bootId\":", f);
-		json_print_string(f, rec->boot_id);
-	}
-	fprintf(f, ",\"timestamp\":%" PRIu64 "}}", rec->timestamp_usec);
-	if (ferror(f))
-		r = -ENOMEM;
-	if (fclose(f) != 0 && r == 0)
-		r = -ENOMEM;
-	if (r < 0) {
-		free(buf);
-		return r;
-	}
-	*ret = buf;
-	return 0;
+	json_write_string(&w, "content_type", "systemd");
+	json_write_object(&w, "content", JSON_LINE);
+	json_write_string(&w, "eventType", rec->event_type);
+	if (rec->name)
+		json_write_string(&w, "name", rec->name);
+	if (rec->source)
+		json_write_string(&w, "source", rec->source);
+	if (rec->boot_id)
+		json_write_string(&w, "bootId", rec->boot_id);
+	json_write_uint(&w, "timestamp", rec->timestamp_usec);
+	json_write_end(&w);
+	json_write_end(&w);
+	return json_writer_take(&w, ret, NULL);
 }
 
 static int mkdir_parent(const char *path)

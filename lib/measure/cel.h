@@ -45,7 +45,7 @@ struct cel_record {
 };
 
 /* Formats one record as a single-line JSON object (no RS, no newline) into a fresh
- * NUL-terminated string. Returns 0, -EINVAL, -ENOMEM. */
+ * NUL-terminated string. Returns 0, -EINVAL, -EILSEQ (a string is not UTF-8), -ENOMEM. */
 int cel_record_format(const struct cel_record *rec, char **ret);
 
 /* Opens (creating, mode 0600, parent directory 0755) and exclusively locks the log.
