@@ -13,57 +13,24 @@
 #include <unistd.h>
 
 #include "agent.h"
-#include "util/base64.h"
 #include "util/file.h"
 #include "util/hex.h"
-#include "util/json.h"
+#include "util/json_write.h"
 #include "measure/workload_identity.h"
 
 static const unsigned quote_pcrs[] = { 4, 8, 9, 11, 12 };
 
-static void put_hex(FILE *f, const uint8_t *b, size_t n)
-{
-	char two[3];
-
-	fputc('"', f);
-	for (size_t i = 0; i < n; i++) {
-		hex_encode(b + i, 1, two);
-		fputs(two, f);
-	}
-	fputc('"', f);
-}
-
-static int put_b64(FILE *f, const uint8_t *b, size_t n)
-{
-	char *s = malloc(base64_encoded_len(n) + 1);
-
-	if (!s)
-		return -ENOMEM;
-	base64_encode(b, n, s);
-	fprintf(f, "\"%s\"", s);
-	free(s);
-	return 0;
-}
-
-struct log_ctx {
-	FILE *f;
-	size_t n;
-};
-
 static int log_record(const char *json, size_t len, void *userdata)
 {
-	struct log_ctx *c = userdata;
-
 	/* verbatim: lib/measure/cel checked that it is one valid JSON object */
-	fputs(c->n++ ? ",\n    " : "\n    ", c->f);
-	fwrite(json, 1, len, c->f);
+	json_write_raw(userdata, NULL, json, len);
 	return 0;
 }
 
-static int put_workload(FILE *f)
+static int put_workload(struct json_writer *w)
 {
 	struct workload_identity id;
-	char p[PATH_MAX], hex[2 * SHA384_LEN + 1];
+	char p[PATH_MAX];
 	uint8_t *m = NULL, *src = NULL;
 	size_t len, slen;
 	int r;
@@ -78,21 +45,20 @@ static int put_workload(FILE *f)
 	}
 	if (file_read_all(sysroot_path(AGENT_STATE_DIR "/source", p), 16, &src, &slen) < 0)
 		src = NULL;
-	fputs(",\n  \"workload\": {\n    \"manifest\": ", f);
-	r = put_b64(f, m, len);
-	hex_encode(id.sha256, SHA256_LEN, hex);
-	fprintf(f, ",\n    \"manifest_sha256\": \"%s\"", hex);
-	hex_encode(id.sha384, SHA384_LEN, hex);
-	fprintf(f, ",\n    \"manifest_sha384\": \"%s\",\n    \"source\": \"%s\"\n  }", hex,
-		src && strcmp((char *)src, "fw_cfg") == 0 ? "fw_cfg" : "disk");
+	json_write_object(w, "workload", JSON_BLOCK);
+	json_write_base64(w, "manifest", m, len);
+	json_write_hex(w, "manifest_sha256", id.sha256, SHA256_LEN);
+	json_write_hex(w, "manifest_sha384", id.sha384, SHA384_LEN);
+	json_write_string(w, "source", src && strcmp((char *)src, "fw_cfg") == 0 ? "fw_cfg" : "disk");
+	json_write_end(w);
 	free(src);
 	free(m);
-	return r;
+	return 0;
 }
 
 /* The EK certificate, for a verifier that binds the AK to it by credential activation
  * (EVIDENCE.md "Binding the AK to the TPM"); absent when the TPM has none. */
-static int put_ek_certificate(FILE *f, struct tpm *t)
+static int put_ek_certificate(struct json_writer *w, struct tpm *t)
 {
 	uint8_t *cert = NULL;
 	size_t len;
@@ -103,13 +69,12 @@ static int put_ek_certificate(FILE *f, struct tpm *t)
 		return 0;
 	if (r < 0)
 		return r;
-	fprintf(f, ",\n    \"ek_certificate\": ");
-	r = put_b64(f, cert, len);
+	json_write_base64(w, "ek_certificate", cert, len);
 	free(cert);
-	return r;
+	return 0;
 }
 
-static int put_tpm(FILE *f, const uint8_t *nonce, size_t nonce_len)
+static int put_tpm(struct json_writer *w, const uint8_t *nonce, size_t nonce_len)
 {
 	enum digest_alg banks[TPM_MAX_BANKS];
 	struct tpm_quote q = {0};
@@ -122,36 +87,43 @@ static int put_tpm(FILE *f, const uint8_t *nonce, size_t nonce_len)
 		r = tpm_banks(t, banks, &nb);
 	if (r < 0)
 		goto out;
-	fputs(",\n  \"tpm\": {\n    \"pcrs\": {", f);
+	json_write_object(w, "tpm", JSON_BLOCK);
+	json_write_object(w, "pcrs", JSON_BLOCK);
 	for (size_t b = 0; b < nb; b++) {
-		fprintf(f, "%s\n      \"%s\": {", b ? "," : "", digest_name(banks[b]));
+		json_write_object(w, digest_name(banks[b]), JSON_LINE);
 		for (size_t i = 0; i < sizeof quote_pcrs / sizeof *quote_pcrs; i++) {
 			uint8_t v[DIGEST_MAX];
+			char key[4];
 
 			r = tpm_pcr_read(t, banks[b], quote_pcrs[i], v);
 			if (r < 0)
 				goto out;
-			fprintf(f, "%s\"%u\": ", i ? ", " : "", quote_pcrs[i]);
-			put_hex(f, v, digest_len(banks[b]));
+			snprintf(key, sizeof key, "%u", quote_pcrs[i]);
+			json_write_hex(w, key, v, digest_len(banks[b]));
 		}
-		fputc('}', f);
+		json_write_end(w);
 	}
-	fputs("\n    }", f);
+	json_write_end(w);
 	r = tpm_quote(t, nonce, nonce_len, quote_pcrs, sizeof quote_pcrs / sizeof *quote_pcrs, &q);
 	if (r < 0)
 		goto out;
-	fputs(",\n    \"quote_selection\": {\"hashAlg\": \"sha256\", \"pcrs\": [4, 8, 9, 11, 12]},\n    \"ak_public\": ", f);
-	put_hex(f, q.ak_public, q.ak_public_len);
-	fputs(",\n    \"ak_pem\": ", f);
-	json_print_string(f, q.ak_pem);
-	r = put_ek_certificate(f, t);
+	json_write_object(w, "quote_selection", JSON_LINE);
+	json_write_string(w, "hashAlg", "sha256");
+	json_write_array(w, "pcrs", JSON_LINE);
+	for (size_t i = 0; i < sizeof quote_pcrs / sizeof *quote_pcrs; i++)
+		json_write_uint(w, NULL, quote_pcrs[i]);
+	json_write_end(w);
+	json_write_end(w);
+	json_write_hex(w, "ak_public", q.ak_public, q.ak_public_len);
+	json_write_string(w, "ak_pem", q.ak_pem);
+	r = put_ek_certificate(w, t);
 	if (r < 0)
 		goto out;
-	fputs(",\n    \"quote\": {\n      \"attest\": ", f);
-	put_hex(f, q.attest, q.attest_len);
-	fputs(",\n      \"signature\": ", f);
-	put_hex(f, q.signature, q.signature_len);
-	fputs("\n    }\n  }", f);
+	json_write_object(w, "quote", JSON_BLOCK);
+	json_write_hex(w, "attest", q.attest, q.attest_len);
+	json_write_hex(w, "signature", q.signature, q.signature_len);
+	json_write_end(w);
+	json_write_end(w);
 out:
 	tpm_quote_free(&q);
 	tpm_close(t);
@@ -163,11 +135,10 @@ int evidence_print(const uint8_t *nonce, size_t nonce_len, FILE *out)
 	struct cc_platform cc;
 	bool tpm = tpm_present(), tdx, snp;
 	uint8_t inblob[64] = {0}, *log = NULL, *blob = NULL, *aux = NULL;
-	char *doc = NULL, p[PATH_MAX], hex[129];
+	char *doc = NULL, p[PATH_MAX];
 	size_t doclen = 0, loglen = 0, blen = 0, alen = 0;
-	struct log_ctx lc;
+	struct json_writer w;
 	int lfd = -1, r;
-	FILE *f;
 
 	if (nonce_len == 0 || nonce_len > 64)
 		return -EINVAL;
@@ -177,17 +148,20 @@ int evidence_print(const uint8_t *nonce, size_t nonce_len, FILE *out)
 	tdx = cc.tdx;
 	snp = cc.snp;
 	memcpy(inblob, nonce, nonce_len); /* zero-padded on the right (EVIDENCE.md) */
-	f = open_memstream(&doc, &doclen);
-	if (!f)
-		return -ENOMEM;
-	lc.f = f;
-	lc.n = 0;
+	json_writer_to_buffer(&w, 0);
 
-	hex_encode(nonce, nonce_len, hex);
-	fprintf(f, "{\n  \"version\": 1,\n  \"nonce\": \"%s\",\n  \"platforms\": [", hex);
-	fprintf(f, "%s%s%s%s%s]", tpm ? "\"tpm\"" : "", tpm && (tdx || snp) ? ", " : "",
-		tdx ? "\"tdx\"" : "", tdx && snp ? ", " : "", snp ? "\"snp\"" : "");
-	r = put_workload(f);
+	json_write_object(&w, NULL, JSON_BLOCK);
+	json_write_uint(&w, "version", 1);
+	json_write_hex(&w, "nonce", nonce, nonce_len);
+	json_write_array(&w, "platforms", JSON_LINE);
+	if (tpm)
+		json_write_string(&w, NULL, "tpm");
+	if (tdx)
+		json_write_string(&w, NULL, "tdx");
+	if (snp)
+		json_write_string(&w, NULL, "snp");
+	json_write_end(&w);
+	r = put_workload(&w);
 	if (r < 0)
 		goto out;
 
@@ -204,15 +178,15 @@ int evidence_print(const uint8_t *nonce, size_t nonce_len, FILE *out)
 		agent_set_detail("%s: %s", p, strerror(errno));
 		goto out;
 	}
-	fputs(",\n  \"event_log\": [", f);
-	r = cel_log_split(log, loglen, log_record, &lc);
+	json_write_array(&w, "event_log", JSON_BLOCK);
+	r = cel_log_split(log, loglen, log_record, &w);
 	if (r < 0) {
 		agent_set_detail("%s: not a valid JSON-SEQ event log", p);
 		goto out;
 	}
-	fputs(lc.n ? "\n  ]" : "]", f);
+	json_write_end(&w);
 	if (tpm) {
-		r = put_tpm(f, nonce, nonce_len);
+		r = put_tpm(&w, nonce, nonce_len);
 		if (r < 0)
 			goto out;
 	}
@@ -223,9 +197,10 @@ int evidence_print(const uint8_t *nonce, size_t nonce_len, FILE *out)
 		r = tsm_report("tdx_guest", inblob, &blob, &blen, NULL, NULL);
 		if (r < 0)
 			goto out;
-		fputs(",\n  \"tdx\": {\"provider\": \"tdx_guest\", \"quote\": ", f);
-		put_b64(f, blob, blen);
-		fputc('}', f);
+		json_write_object(&w, "tdx", JSON_LINE);
+		json_write_string(&w, "provider", "tdx_guest");
+		json_write_base64(&w, "quote", blob, blen);
+		json_write_end(&w);
 		free(blob);
 		blob = NULL;
 	}
@@ -233,21 +208,19 @@ int evidence_print(const uint8_t *nonce, size_t nonce_len, FILE *out)
 		r = snp_get_report(inblob, &blob, &blen, &aux, &alen);
 		if (r < 0)
 			goto out;
-		fputs(",\n  \"snp\": {\"provider\": \"sev_guest\", \"report\": ", f);
-		put_b64(f, blob, blen);
-		if (aux) {
-			fputs(", \"certs\": ", f);
-			put_b64(f, aux, alen);
-		}
-		fputc('}', f);
+		json_write_object(&w, "snp", JSON_LINE);
+		json_write_string(&w, "provider", "sev_guest");
+		json_write_base64(&w, "report", blob, blen);
+		if (aux)
+			json_write_base64(&w, "certs", aux, alen);
+		json_write_end(&w);
 	}
-	fputs("\n}\n", f);
-	r = 0;
+	json_write_end(&w);
+	r = json_writer_take(&w, &doc, &doclen);
 out:
 	if (lfd >= 0)
 		close(lfd);
-	if (fclose(f) != 0 && r == 0)
-		r = -ENOMEM;
+	json_writer_discard(&w);
 	if (r == 0 && (fwrite(doc, 1, doclen, out) != doclen || fflush(out) != 0))
 		r = -EIO;
 	free(doc);
