@@ -14,6 +14,7 @@
 #include "util/file.h"
 #include "util/hex.h"
 #include "util/json.h"
+#include "util/json_write.h"
 #include "evidence/tcg_eventlog.h"
 #include "evidence/tpm_attest.h"
 
@@ -27,13 +28,20 @@ static void put_hex(const uint8_t *b, size_t n)
 	fputs(h, stdout);
 }
 
+/* The JSON form (--json): one member per line, each event and each bank's registers
+ * on one line; empty lists still span two lines. */
+#define EVENTLOG_JSON_STYLE JSON_OPEN_EMPTY
+
 /* ---- firmware logs ---- */
 
-static void tcg_print_header(const struct tcg_log *log, int json)
+/* w: the JSON writer, or NULL for text. */
+static void tcg_print_header(const struct tcg_log *log, struct json_writer *w)
 {
-	if (json)
-		printf("{\n  \"format\": \"%s\",\n  \"events\": [", tcg_log_format_name(log->format));
-	else {
+	if (w) {
+		json_write_object(w, NULL, JSON_BLOCK);
+		json_write_string(w, "format", tcg_log_format_name(log->format));
+		json_write_array(w, "events", JSON_BLOCK);
+	} else {
 		printf("format %s, banks", tcg_log_format_name(log->format));
 		for (size_t b = 0; b < log->n_algs; b++)
 			printf(" %s", tpm_alg_name(log->algs[b]) ? tpm_alg_name(log->algs[b]) : "?");
@@ -41,24 +49,25 @@ static void tcg_print_header(const struct tcg_log *log, int json)
 	}
 }
 
-static void tcg_print_event_json(const struct tcg_event *ev, size_t n, int ccel, const char *tn, const char *desc)
+static void tcg_print_event_json(struct json_writer *w, const struct tcg_event *ev, size_t n, int ccel,
+				 const char *tn, const char *desc)
 {
-	printf("%s\n    {\"n\": %zu, \"%s\": %u, \"type\": ", n ? "," : "", n, ccel ? "mr_index" : "pcr", ev->index);
-	if (tn)
-		printf("\"%s\"", tn);
-	else
-		printf("\"0x%08x\"", ev->type);
-	printf(", \"digests\": {");
+	char type[16];
+
+	json_write_object(w, NULL, JSON_LINE);
+	json_write_uint(w, "n", n);
+	json_write_uint(w, ccel ? "mr_index" : "pcr", ev->index);
+	snprintf(type, sizeof(type), "0x%08x", ev->type);
+	json_write_string(w, "type", tn ? tn : type);
+	json_write_object(w, "digests", JSON_LINE);
 	for (size_t i = 0; i < ev->n_digests; i++) {
 		const char *an = tpm_alg_name(ev->digests[i].alg);
 
-		printf("%s\"%s\": \"", i ? ", " : "", an ? an : "unknown");
-		put_hex(ev->digests[i].d, ev->digests[i].len);
-		printf("\"");
+		json_write_hex(w, an ? an : "unknown", ev->digests[i].d, ev->digests[i].len);
 	}
-	printf("}, \"description\": ");
-	json_print_string(stdout, desc);
-	printf("}");
+	json_write_end(w);
+	json_write_string(w, "description", desc);
+	json_write_end(w);
 }
 
 /* One line: number, register, type, the digest of bank pref_alg (or the only one). */
@@ -80,7 +89,7 @@ static void tcg_print_event_text(const struct tcg_event *ev, size_t n, int ccel,
 }
 
 /* Lists every event; returns 0 or the log's parse error. */
-static int tcg_print_events(struct tcg_log *log, int json)
+static int tcg_print_events(struct tcg_log *log, struct json_writer *w)
 {
 	struct tcg_event ev;
 	size_t n = 0, pref = 0;
@@ -95,8 +104,8 @@ static int tcg_print_events(struct tcg_log *log, int json)
 		const char *tn = tcg_event_type_name(ev.type);
 
 		tcg_event_describe(&ev, desc, sizeof(desc));
-		if (json)
-			tcg_print_event_json(&ev, n, ccel, tn, desc);
+		if (w)
+			tcg_print_event_json(w, &ev, n, ccel, tn, desc);
 		else
 			tcg_print_event_text(&ev, n, ccel, log->algs[pref], tn, desc);
 		n++;
@@ -104,43 +113,46 @@ static int tcg_print_events(struct tcg_log *log, int json)
 	return r < 0 ? r : 0;
 }
 
-static void tcg_print_registers(const struct tcg_replay *rp, int ccel, int json)
+static void tcg_print_registers(const struct tcg_replay *rp, int ccel, struct json_writer *w)
 {
-	if (json)
-		printf("\n  ],\n  \"registers\": {");
-	else if (rp->n_banks == 0)
+	if (w) {
+		json_write_end(w); /* events */
+		json_write_object(w, "registers", JSON_BLOCK);
+	} else if (rp->n_banks == 0) {
 		printf("registers not computed: the log uses a hash algorithm this tool cannot replay\n");
-	else
+	} else {
 		printf("registers after %zu measured events:\n", rp->n_events);
+	}
 	for (size_t b = 0; b < rp->n_banks; b++) {
-		int first = 1;
-
-		if (json)
-			printf("%s\n    \"%s\": {", b ? "," : "", digest_name(rp->bank_alg[b]));
+		if (w)
+			json_write_object(w, digest_name(rp->bank_alg[b]), JSON_LINE);
 		for (unsigned i = 0; i < (ccel ? TCG_NUM_RTMRS : TCG_NUM_PCRS); i++) {
+			char key[16];
+
 			if (!(rp->extended[b] >> i & 1))
 				continue;
-			if (json) {
-				printf("%s\"%s%u\": \"", first ? "" : ", ", ccel ? "rtmr" : "", i);
-				put_hex(rp->reg[b][i], digest_len(rp->bank_alg[b]));
-				printf("\"");
-			} else {
-				printf("  %-7s %s%-2u ", digest_name(rp->bank_alg[b]), ccel ? "RTMR" : "PCR", i);
-				put_hex(rp->reg[b][i], digest_len(rp->bank_alg[b]));
-				printf("\n");
+			if (w) {
+				snprintf(key, sizeof(key), "%s%u", ccel ? "rtmr" : "", i);
+				json_write_hex(w, key, rp->reg[b][i], digest_len(rp->bank_alg[b]));
+				continue;
 			}
-			first = 0;
+			printf("  %-7s %s%-2u ", digest_name(rp->bank_alg[b]), ccel ? "RTMR" : "PCR", i);
+			put_hex(rp->reg[b][i], digest_len(rp->bank_alg[b]));
+			printf("\n");
 		}
-		if (json)
-			printf("}");
+		if (w)
+			json_write_end(w);
 	}
-	if (json)
-		printf("\n  }\n}\n");
+	if (w) {
+		json_write_end(w); /* registers */
+		json_write_end(w); /* the document */
+	}
 }
 
 static int show_tcg(const uint8_t *buf, size_t len, enum tcg_log_format fmt, int json)
 {
 	struct tcg_replay *rp = malloc(sizeof(*rp));
+	struct json_writer jw, *w = NULL;
 	struct tcg_log log;
 	int r;
 
@@ -155,12 +167,18 @@ static int show_tcg(const uint8_t *buf, size_t len, enum tcg_log_format fmt, int
 	}
 	if (r == 0)
 		r = tcg_log_open(buf, len, fmt, &log);
+	if (r == 0 && json) {
+		w = &jw;
+		json_writer_to_file(w, stdout, EVENTLOG_JSON_STYLE);
+	}
 	if (r == 0) {
-		tcg_print_header(&log, json);
-		r = tcg_print_events(&log, json);
+		tcg_print_header(&log, w);
+		r = tcg_print_events(&log, w);
 	}
 	if (r == 0)
-		tcg_print_registers(rp, log.format == TCG_LOG_CCEL, json);
+		tcg_print_registers(rp, log.format == TCG_LOG_CCEL, w);
+	if (r == 0 && w)
+		r = json_writer_finish(w); /* a failed write is an error, not a short document */
 	free(rp);
 	return r;
 }
@@ -169,9 +187,28 @@ static int show_tcg(const uint8_t *buf, size_t len, enum tcg_log_format fmt, int
 
 struct cel_show {
 	int json;
+	struct json_writer w; /* when json */
 	size_t n;
 	struct cel_replay rp;
 };
+
+static void json_cel_record(struct cel_show *st, const struct cel_record *rec, const char *ct,
+			    const char *what)
+{
+	struct json_writer *w = &st->w;
+
+	json_write_object(w, NULL, JSON_LINE);
+	json_write_uint(w, "n", st->n);
+	json_write_uint(w, rec->reg == CEL_RTMR ? "rtmr" : "pcr", rec->index);
+	json_write_string(w, "content_type", ct ? ct : "");
+	json_write_object(w, "digests", JSON_LINE);
+	for (size_t i = 0; i < rec->n_digests; i++)
+		json_write_hex(w, digest_name(rec->digests[i].alg), rec->digests[i].digest,
+			       digest_len(rec->digests[i].alg));
+	json_write_end(w);
+	json_write_string(w, "description", what ? what : "");
+	json_write_end(w);
+}
 
 static int cel_show_record(const struct json_value *obj, struct cel_show *st)
 {
@@ -183,9 +220,12 @@ static int cel_show_record(const struct json_value *obj, struct cel_show *st)
 
 	r = cel_record_parse(obj, &rec);
 	if (r == -EOPNOTSUPP) { /* NvPCR record: listed, not replayed */
-		if (st->json)
-			printf("%s\n    {\"n\": %zu, \"nv_index\": true}", st->n ? "," : "", st->n);
-		else
+		if (st->json) {
+			json_write_object(&st->w, NULL, JSON_LINE);
+			json_write_uint(&st->w, "n", st->n);
+			json_write_bool(&st->w, "nv_index", true);
+			json_write_end(&st->w);
+		} else
 			printf("%4zu NvPCR  (not a PCR; skipped)\n", st->n);
 		st->n++;
 		st->rp.n_records++;
@@ -200,18 +240,7 @@ static int cel_show_record(const struct json_value *obj, struct cel_show *st)
 	content = json_get(obj, "content");
 	what = rec.event_type ? rec.event_type : json_get_string(content, "string");
 	if (st->json) {
-		printf("%s\n    {\"n\": %zu, \"%s\": %u, \"content_type\": ", st->n ? "," : "", st->n,
-		       rec.reg == CEL_RTMR ? "rtmr" : "pcr", rec.index);
-		json_print_string(stdout, ct ? ct : "");
-		printf(", \"digests\": {");
-		for (size_t i = 0; i < rec.n_digests; i++) {
-			printf("%s\"%s\": \"", i ? ", " : "", digest_name(rec.digests[i].alg));
-			put_hex(rec.digests[i].digest, digest_len(rec.digests[i].alg));
-			printf("\"");
-		}
-		printf("}, \"description\": ");
-		json_print_string(stdout, what ? what : "");
-		printf("}");
+		json_cel_record(st, &rec, ct, what);
 	} else {
 		printf("%4zu %s%-2u %-10s ", st->n, rec.reg == CEL_RTMR ? "RTMR" : "PCR", rec.index, ct ? ct : "-");
 		for (size_t i = 0; i < rec.n_digests; i++) {
@@ -236,58 +265,61 @@ static int cel_seq_cb(const char *text, size_t len, void *userdata)
 	return r;
 }
 
-static void cel_print_registers(const struct cel_show *st)
+static void cel_print_registers(struct cel_show *st)
 {
-	int first_bank = 1;
-
-	if (st->json)
-		printf("\n  ],\n  \"registers\": {");
-	else
+	if (st->json) {
+		json_write_end(&st->w);
+		json_write_object(&st->w, "registers", JSON_BLOCK);
+	} else {
 		printf("registers after %zu records (%zu NvPCR records skipped), from zero:\n", st->rp.n_records,
 		       st->rp.n_skipped);
+	}
 	for (int b = 0; b < CEL_NUM_BANKS; b++) {
-		int first = 1;
-
 		if (!st->rp.pcr_extended[b])
 			continue;
 		if (st->json)
-			printf("%s\n    \"%s\": {", first_bank ? "" : ",", digest_name((enum digest_alg)b));
-		first_bank = 0;
+			json_write_object(&st->w, digest_name((enum digest_alg)b), JSON_LINE);
 		for (unsigned i = 0; i < CEL_NUM_PCRS; i++) {
+			char key[16];
+
 			if (!(st->rp.pcr_extended[b] >> i & 1))
 				continue;
-			if (st->json)
-				printf("%s\"%u\": \"", first ? "" : ", ", i);
-			else
-				printf("  %-7s PCR%-2u ", digest_name((enum digest_alg)b), i);
+			if (st->json) {
+				snprintf(key, sizeof(key), "%u", i);
+				json_write_hex(&st->w, key, st->rp.pcr[b][i], digest_len((enum digest_alg)b));
+				continue;
+			}
+			printf("  %-7s PCR%-2u ", digest_name((enum digest_alg)b), i);
 			put_hex(st->rp.pcr[b][i], digest_len((enum digest_alg)b));
-			printf(st->json ? "\"" : "\n");
-			first = 0;
+			printf("\n");
 		}
 		if (st->json)
-			printf("}");
+			json_write_end(&st->w);
 	}
 	if (st->rp.rtmr_extended) {
-		int first = 1;
-
 		if (st->json)
-			printf("%s\n    \"rtmr\": {", first_bank ? "" : ",");
+			json_write_object(&st->w, "rtmr", JSON_LINE);
 		for (unsigned i = 0; i < CEL_NUM_RTMRS; i++) {
+			char key[16];
+
 			if (!(st->rp.rtmr_extended >> i & 1))
 				continue;
-			if (st->json)
-				printf("%s\"rtmr%u\": \"", first ? "" : ", ", i);
-			else
-				printf("  sha384  RTMR%u ", i);
+			if (st->json) {
+				snprintf(key, sizeof(key), "rtmr%u", i);
+				json_write_hex(&st->w, key, st->rp.rtmr[i], SHA384_LEN);
+				continue;
+			}
+			printf("  sha384  RTMR%u ", i);
 			put_hex(st->rp.rtmr[i], SHA384_LEN);
-			printf(st->json ? "\"" : "\n");
-			first = 0;
+			printf("\n");
 		}
 		if (st->json)
-			printf("}");
+			json_write_end(&st->w);
 	}
-	if (st->json)
-		printf("\n  }\n}\n");
+	if (st->json) {
+		json_write_end(&st->w);
+		json_write_end(&st->w);
+	}
 }
 
 static int show_cel(const uint8_t *buf, size_t len, int json)
@@ -300,9 +332,12 @@ static int show_cel(const uint8_t *buf, size_t len, int json)
 	if (!st)
 		return -ENOMEM;
 	st->json = json;
-	if (json)
-		printf("{\n  \"format\": \"cel-json\",\n  \"events\": [");
-	else
+	if (json) {
+		json_writer_to_file(&st->w, stdout, EVENTLOG_JSON_STYLE);
+		json_write_object(&st->w, NULL, JSON_BLOCK);
+		json_write_string(&st->w, "format", "cel-json");
+		json_write_array(&st->w, "events", JSON_BLOCK);
+	} else
 		printf("format cel-json\n");
 	if (len > 0 && buf[0] == 0x1E) {
 		r = cel_log_split(buf, len, cel_seq_cb, st);
@@ -320,9 +355,9 @@ static int show_cel(const uint8_t *buf, size_t len, int json)
 	}
 	if (r >= 0) {
 		cel_print_registers(st);
-		r = 0;
+		r = json ? json_writer_finish(&st->w) : 0;
 	} else if (json) {
-		printf("\n");
+		printf("\n"); /* end the line of the document given up half-way */
 	}
 	json_free(doc);
 	free(st);
