@@ -11,7 +11,7 @@
 #include "ev-options.h"
 #include "util/file.h"
 #include "util/hex.h"
-#include "util/json.h"
+#include "util/json_write.h"
 #include "evidence/snp_report.h"
 #include "evidence/tdx_quote.h"
 #include "evidence/tpm_attest.h"
@@ -20,56 +20,60 @@
 
 /* ---- show ---- */
 
+/* The fields of a report or quote, as "name  value" lines or, with --json, as one
+ * JSON object with a member per line. */
 struct out {
 	int json;
-	int n;
+	struct json_writer w; /* when json */
 };
 
 static void out_begin(struct out *o)
 {
-	if (o->json)
-		printf("{");
+	if (o->json) {
+		json_writer_to_file(&o->w, stdout, 0);
+		json_write_object(&o->w, NULL, JSON_BLOCK);
+	}
 }
 
-static void out_end(struct out *o)
+/* 0, or the JSON writer's error (a failed write). */
+static int out_end(struct out *o)
 {
-	if (o->json)
-		printf("\n}\n");
-}
-
-static void out_key(struct out *o, const char *key)
-{
-	if (o->json)
-		printf("%s\n  \"%s\": ", o->n++ ? "," : "", key);
-	else
-		printf("%-16s ", key);
+	if (!o->json)
+		return 0;
+	json_write_end(&o->w);
+	return json_writer_finish(&o->w);
 }
 
 static void out_hex(struct out *o, const char *key, const uint8_t *b, size_t n)
 {
-	char *h = malloc(2 * n + 1);
+	char *h;
 
+	if (o->json) {
+		json_write_hex(&o->w, key, b, n);
+		return;
+	}
+	h = malloc(2 * n + 1);
 	if (!h)
 		return;
 	hex_encode(b, n, h);
-	out_key(o, key);
-	printf(o->json ? "\"%s\"" : "%s\n", h);
+	printf("%-16s %s\n", key, h);
 	free(h);
 }
 
 static void out_str(struct out *o, const char *key, const char *s)
 {
-	out_key(o, key);
 	if (o->json)
-		json_print_string(stdout, s);
+		json_write_string(&o->w, key, s);
 	else
-		printf("%s\n", s);
+		printf("%-16s %s\n", key, s);
 }
 
 static void out_u64(struct out *o, const char *key, unsigned long long v)
 {
-	out_key(o, key);
-	printf(o->json ? "%llu" : "%llu\n", v);
+	if (o->json)
+		json_write_uint(&o->w, key, v);
+	else
+		printf("%-16s %llu\n", key, v);
 }
 
 static int show_snp(const uint8_t *buf, size_t len, struct out *o)
@@ -104,9 +108,8 @@ static int show_snp(const uint8_t *buf, size_t len, struct out *o)
 	out_hex(o, "reported_tcb", tcb, 8);
 	out_hex(o, "family_id", r->family_id, 16);
 	out_hex(o, "image_id", r->image_id, 16);
-	out_end(o);
 	free(r);
-	return 0;
+	return out_end(o);
 }
 
 static int show_tdx(const uint8_t *buf, size_t len, struct out *o)
@@ -141,9 +144,8 @@ static int show_tdx(const uint8_t *buf, size_t len, struct out *o)
 	out_hex(o, "report_data", q->body.report_data, 64);
 	if (q->body.tdx15)
 		out_hex(o, "mrservicetd", q->body.mrservicetd, 48);
-	out_end(o);
 	free(q);
-	return 0;
+	return out_end(o);
 }
 
 static int show_tpm(const uint8_t *buf, size_t len, struct out *o)
@@ -160,32 +162,39 @@ static int show_tpm(const uint8_t *buf, size_t len, struct out *o)
 	out_hex(o, "extra_data", a.extra_data, a.extra_data_len);
 	/* pcr_select: {"sha256": [0, 1, …], …} in the quote's bank order; text form
 	 * "sha256:0,1,…". */
-	out_key(o, "pcr_select");
 	if (o->json)
-		fputc('{', stdout);
+		json_write_object(&o->w, "pcr_select", JSON_LINE);
+	else
+		printf("%-16s ", "pcr_select");
 	for (size_t b = 0; b < a.n_banks; b++) {
 		const char *name = tpm_alg_name(a.banks[b].hash);
 		int first = 1;
 
 		if (o->json)
-			printf("%s\"%s\": [", b ? ", " : "", name ? name : "unknown");
+			json_write_array(&o->w, name ? name : "unknown", JSON_LINE);
 		else
 			printf("%s%s:", b ? " " : "", name ? name : "unknown");
-		for (unsigned p = 0; p < 8u * a.banks[b].size; p++)
-			if (tpm_pcr_is_selected(&a.banks[b], p)) {
-				printf("%s%u", first ? "" : o->json ? ", " : ",", p);
-				first = 0;
-			}
+		for (unsigned p = 0; p < 8u * a.banks[b].size; p++) {
+			if (!tpm_pcr_is_selected(&a.banks[b], p))
+				continue;
+			if (o->json)
+				json_write_uint(&o->w, NULL, p);
+			else
+				printf("%s%u", first ? "" : ",", p);
+			first = 0;
+		}
 		if (o->json)
-			fputc(']', stdout);
+			json_write_end(&o->w);
 	}
-	fputc(o->json ? '}' : '\n', stdout);
+	if (o->json)
+		json_write_end(&o->w);
+	else
+		putchar('\n');
 	out_hex(o, "pcr_digest", a.pcr_digest, a.pcr_digest_len);
 	out_u64(o, "clock", a.clock);
 	out_u64(o, "reset_count", a.reset_count);
 	out_u64(o, "restart_count", a.restart_count);
-	out_end(o);
-	return 0;
+	return out_end(o);
 }
 
 static int evidence_show(int argc, char **argv)
@@ -222,6 +231,10 @@ static int evidence_show(int argc, char **argv)
 	default: r = -EPROTONOSUPPORT; break;
 	}
 	free(buf);
+	if (r == -EIO || r == -ENOMEM) {
+		fprintf(stderr, "cvm-reference: writing the output: %s\n", strerror(-r));
+		return EXIT_SYSTEM;
+	}
 	if (r < 0) {
 		fprintf(stderr, "cvm-reference: %s: %s\n", argv[optind],
 			r == -EPROTONOSUPPORT ? "not an SNP report, TDX quote or TPMS_ATTEST" :
