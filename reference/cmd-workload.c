@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "util/file.h"
 #include "util/hex.h"
+#include "util/json_write.h"
 #include "measure/workload_disk.h"
 #include "measure/workload_identity.h"
 
@@ -25,15 +26,16 @@ static const char *disk_error(int r)
 	}
 }
 
-static void print_field(const char *name, const uint8_t *b, size_t n, int json, int last)
+static void print_field(struct json_writer *w, const char *name, const uint8_t *b, size_t n)
 {
 	char hex[2 * DIGEST_MAX + 1];
 
+	if (w) {
+		json_write_hex(w, name, b, n);
+		return;
+	}
 	hex_encode(b, n, hex);
-	if (json)
-		printf("  \"%s\": \"%s\"%s\n", name, hex, last ? "" : ",");
-	else
-		printf("%-16s %s\n", name, hex);
+	printf("%-16s %s\n", name, hex);
 }
 
 int cmd_workload(int argc, char **argv)
@@ -46,6 +48,7 @@ int cmd_workload(int argc, char **argv)
 	};
 	const char *manifest = NULL, *disk = NULL;
 	struct workload_identity id;
+	struct json_writer jw, *w = NULL;
 	uint8_t *buf = NULL;
 	size_t len = 0;
 	int json = 0, c, r;
@@ -80,16 +83,23 @@ int cmd_workload(int argc, char **argv)
 		return complain(r == -EINVAL ? EXIT_INPUT : EXIT_SYSTEM, "%s: %s", manifest,
 				r == -EINVAL ? "empty manifest" : strerror(-r));
 
-	if (json)
-		printf("{\n");
-	print_field("manifest_sha256", id.sha256, SHA256_LEN, json, 0);
-	print_field("manifest_sha384", id.sha384, SHA384_LEN, json, 0);
-	print_field("pcr8_sha256", id.pcr8_sha256, SHA256_LEN, json, 0);
-	print_field("pcr8_sha384", id.pcr8_sha384, SHA384_LEN, json, 0);
-	print_field("rtmr3", id.rtmr3, SHA384_LEN, json, 0);
-	print_field("mrconfigid", id.mrconfigid, SHA384_LEN, json, 0);
-	print_field("host_data", id.host_data, SHA256_LEN, json, 1);
-	if (json)
-		printf("}\n");
+	if (json) {
+		w = &jw;
+		json_writer_to_file(w, stdout, 0);
+		json_write_object(w, NULL, JSON_BLOCK);
+	}
+	print_field(w, "manifest_sha256", id.sha256, SHA256_LEN);
+	print_field(w, "manifest_sha384", id.sha384, SHA384_LEN);
+	print_field(w, "pcr8_sha256", id.pcr8_sha256, SHA256_LEN);
+	print_field(w, "pcr8_sha384", id.pcr8_sha384, SHA384_LEN);
+	print_field(w, "rtmr3", id.rtmr3, SHA384_LEN);
+	print_field(w, "mrconfigid", id.mrconfigid, SHA384_LEN);
+	print_field(w, "host_data", id.host_data, SHA256_LEN);
+	if (w) {
+		json_write_end(w);
+		r = json_writer_finish(w);
+		if (r < 0)
+			return complain(EXIT_SYSTEM, "writing the output: %s", strerror(-r));
+	}
 	return EXIT_OK;
 }
