@@ -33,6 +33,7 @@
 #include "util/file.h"
 #include "util/hex.h"
 #include "util/io.h"
+#include "util/json_write.h"
 #include "util/strnum.h"
 
 #define PAYLOAD_MAX (UINT64_C(64) << 30) /* the hash tree is built in memory */
@@ -58,15 +59,37 @@ static const char usage_text[] =
 
 /* ---- identity ---------------------------------------------------------------------- */
 
+struct identity_field {
+	const char *name;
+	const uint8_t *b; /* NULL: not printed */
+	size_t n;
+};
+
+static void print_identity_json(size_t len, const struct identity_field *f, size_t n_fields,
+				const struct workload_identity *id)
+{
+	struct json_writer w;
+	int r;
+
+	json_writer_to_file(&w, stdout, 0);
+	json_write_object(&w, NULL, JSON_BLOCK);
+	json_write_uint(&w, "manifest_size", len);
+	for (size_t i = 0; i < n_fields; i++)
+		if (f[i].b)
+			json_write_hex(&w, f[i].name, f[i].b, f[i].n);
+	json_write_base64(&w, "mrconfigid_base64", id->mrconfigid, SHA384_LEN);
+	json_write_base64(&w, "host_data_base64", id->host_data, SHA256_LEN);
+	json_write_end(&w);
+	r = json_writer_finish(&w);
+	if (r < 0)
+		die(EXIT_SYSTEM, "writing the identity: %s", strerror(-r));
+}
+
 static void print_identity(const uint8_t *m, size_t len, const uint8_t *root_hash, int json)
 {
 	struct workload_identity id;
 	char hex[2 * DIGEST_MAX + 1], b64[(SHA384_LEN + 2) / 3 * 4 + 1];
-	struct {
-		const char *name;
-		const uint8_t *b;
-		size_t n;
-	} f[] = {
+	struct identity_field f[] = {
 		{ "manifest_sha256", id.sha256, SHA256_LEN },
 		{ "manifest_sha384", id.sha384, SHA384_LEN },
 		{ "pcr8_sha256", id.pcr8_sha256, SHA256_LEN },
@@ -79,31 +102,23 @@ static void print_identity(const uint8_t *m, size_t len, const uint8_t *root_has
 
 	if (workload_identity(m, len, &id) < 0)
 		die(EXIT_SYSTEM, "computing the workload identity failed");
-	if (json)
-		printf("{\n  \"manifest_size\": %zu,\n", len);
-	else
-		printf("%-20s %zu\n", "manifest_size", len);
+	if (json) {
+		print_identity_json(len, f, sizeof f / sizeof *f, &id);
+		return;
+	}
+	printf("%-20s %zu\n", "manifest_size", len);
 	for (size_t i = 0; i < sizeof f / sizeof *f; i++) {
 		if (!f[i].b)
 			continue;
 		hex_encode(f[i].b, f[i].n, hex);
-		if (json)
-			printf("  \"%s\": \"%s\",\n", f[i].name, hex);
-		else
-			printf("%-20s %s\n", f[i].name, hex);
+		printf("%-20s %s\n", f[i].name, hex);
 	}
 	/* QEMU takes both launch bindings as base64: sev-snp-guest,host-data= (32 bytes)
 	 * and tdx-guest,mrconfigid= (48 bytes). */
 	base64_encode(id.mrconfigid, SHA384_LEN, b64);
-	if (json)
-		printf("  \"mrconfigid_base64\": \"%s\",\n", b64);
-	else
-		printf("%-20s %s\n", "mrconfigid_base64", b64);
+	printf("%-20s %s\n", "mrconfigid_base64", b64);
 	base64_encode(id.host_data, SHA256_LEN, b64);
-	if (json)
-		printf("  \"host_data_base64\": \"%s\"\n}\n", b64);
-	else
-		printf("%-20s %s\n", "host_data_base64", b64);
+	printf("%-20s %s\n", "host_data_base64", b64);
 }
 
 /* ---- building blocks ----------------------------------------------------------------- */
