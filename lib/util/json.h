@@ -1,6 +1,6 @@
 /* A strict, bounded JSON (RFC 8259) reader for untrusted documents — workload
- * manifests, reference-value documents, evidence, CEL-JSON log records — and a
- * string escaper for writers.
+ * manifests, reference-value documents, evidence, CEL-JSON log records. (The
+ * writer is util/json_write.h.)
  *
  * Refused: input over JSON_MAX_INPUT, nesting deeper than JSON_MAX_DEPTH, duplicate
  * object keys, invalid UTF-8, unpaired surrogates, strings containing NUL (\u0000),
@@ -12,7 +12,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #define JSON_MAX_INPUT (16u * 1024 * 1024)
 #define JSON_MAX_DEPTH 32
@@ -57,9 +56,5 @@ int json_uint64(const struct json_value *v, uint64_t *ret);
 /* The number's text exactly as written. NULL unless v is a number. */
 const char *json_number_text(const struct json_value *v);
 int json_bool(const struct json_value *v, bool *ret);
-
-/* Writes s as a JSON string literal (with quotes), escaping '"', '\\' and control
- * characters; other bytes are copied (s must be valid UTF-8). */
-void json_print_string(FILE *f, const char *s);
 
 #endif
