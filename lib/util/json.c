@@ -15,6 +15,7 @@ struct json_member {
 
 struct json_value {
 	enum json_type type;
+	size_t start, end; /* the value's own bytes in the parsed text: [start, end) */
 	union {
 		bool boolean;
 		char *text; /* JSON_STRING: decoded, NUL-terminated; JSON_NUMBER: as written */
@@ -408,7 +409,7 @@ bad:
 	return NULL;
 }
 
-static struct json_value *parse_value(struct parser *p, unsigned depth)
+static struct json_value *parse_token(struct parser *p, unsigned depth)
 {
 	struct json_value *v;
 
@@ -455,6 +456,22 @@ static struct json_value *parse_value(struct parser *p, unsigned depth)
 	}
 	fail(p, -EINVAL);
 	return NULL;
+}
+
+/* A value and where it lies in the text (without the whitespace around it). */
+static struct json_value *parse_value(struct parser *p, unsigned depth)
+{
+	struct json_value *v;
+	size_t start;
+
+	skip_ws(p);
+	start = p->pos;
+	v = parse_token(p, depth);
+	if (v) {
+		v->start = start;
+		v->end = p->pos;
+	}
+	return v;
 }
 
 int json_parse(const char *text, size_t len, struct json_value **ret, size_t *ret_err_offset)
@@ -622,6 +639,12 @@ int json_int64(const struct json_value *v, int64_t *ret)
 		*ret = (int64_t)mag;
 	}
 	return 0;
+}
+
+void json_span(const struct json_value *v, size_t *ret_start, size_t *ret_end)
+{
+	*ret_start = v ? v->start : 0;
+	*ret_end = v ? v->end : 0;
 }
 
 int json_bool(const struct json_value *v, bool *ret)

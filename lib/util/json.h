@@ -57,4 +57,10 @@ int json_uint64(const struct json_value *v, uint64_t *ret);
 const char *json_number_text(const struct json_value *v);
 int json_bool(const struct json_value *v, bool *ret);
 
+/* Where v lies in the text it was parsed from: text[*ret_start .. *ret_end) is the
+ * value exactly as written, from its first byte to its last (no whitespace around
+ * it). For a signature over part of a document, so that the bytes checked are the
+ * bytes that were parsed. NULL gives the empty span 0..0. */
+void json_span(const struct json_value *v, size_t *ret_start, size_t *ret_end);
+
 #endif

@@ -97,9 +97,53 @@ static void test_values(void)
 	json_free(v);
 }
 
+/* json_span: each value's own bytes, whatever whitespace or escapes surround it. */
+static void expect_span(const char *text, const struct json_value *v, const char *want)
+{
+	size_t a, b;
+
+	json_span(v, &a, &b);
+	CHECK(b >= a && b <= strlen(text));
+	CHECK_EQ_INT(b - a, strlen(want));
+	CHECK(b >= a && strncmp(text + a, want, b - a) == 0);
+}
+
+static void test_spans(void)
+{
+	static const char doc[] =
+		" \r\n{ \"tcbInfo\" :\t{\"id\":\"TDX\", \"a\\\"b\": [1, -2.5e3 , true,null], \"s\": \"x\\u0041\"} ,\n"
+		"  \"signature\":\"00ff\" }\n ";
+	struct json_value *v = NULL;
+	const struct json_value *body, *arr;
+	size_t a, b;
+
+	CHECK_EQ_INT(parse(doc, &v), 0);
+	if (!v)
+		return;
+	body = json_get(v, "tcbInfo");
+	arr = json_get(body, "a\"b");
+	/* the document without the whitespace before and after it */
+	json_span(v, &a, &b);
+	CHECK_EQ_INT(a, 3);
+	CHECK_EQ_INT(b, strlen(doc) - 2);
+	expect_span(doc, body, "{\"id\":\"TDX\", \"a\\\"b\": [1, -2.5e3 , true,null], \"s\": \"x\\u0041\"}");
+	expect_span(doc, json_get(body, "id"), "\"TDX\"");
+	expect_span(doc, arr, "[1, -2.5e3 , true,null]");
+	expect_span(doc, json_array_at(arr, 1), "-2.5e3");
+	expect_span(doc, json_array_at(arr, 2), "true");
+	expect_span(doc, json_array_at(arr, 3), "null");
+	expect_span(doc, json_get(body, "s"), "\"x\\u0041\"");
+	CHECK_EQ_STR(json_get_string(body, "s"), "xA");
+	expect_span(doc, json_get(v, "signature"), "\"00ff\"");
+	json_span(NULL, &a, &b);
+	CHECK(a == 0 && b == 0);
+	json_free(v);
+}
+
 int main(void)
 {
 	test_refusals();
 	test_values();
+	test_spans();
 	return unit_finish("test-json");
 }
