@@ -117,11 +117,6 @@ int tpm_quote_signature_check(const struct tpm_signature *sig, const uint8_t *at
 /* An OpenSSL key from a TPMT_PUBLIC (RSA or NIST-curve ECC), or NULL. */
 EVP_PKEY *tpm_public_to_pkey(const struct tpm_public *p);
 
-/* The exact text span [*ret_start, *ret_end) of the object value of a top-level
- * member KEY in JSON text already accepted by json_parse (Intel signs those bytes).
- * Returns 0, -ENOENT or -EBADMSG. (reference/verify-tdx.c) */
-int json_member_span(const char *t, size_t n, const char *key, size_t *ret_start, size_t *ret_end);
-
 /* ---- X.509 and signature helpers (reference/x509.c) ---- */
 
 /* The file loaders read PEM or, when the file holds no "-----BEGIN", DER. A PEM file

@@ -93,70 +93,6 @@ static int collateral_scan(const char *dir, struct collateral *col)
 	return r;
 }
 
-/* The exact text of a top-level member's value: Intel signs the bytes of the
- * "tcbInfo" / "enclaveIdentity" object as they appear in the response. The text has
- * already been accepted by json_parse, so only strings and nesting need tracking. */
-int json_member_span(const char *t, size_t n, const char *key, size_t *ret_start, size_t *ret_end)
-{
-	size_t i = 0, klen = strlen(key);
-	int depth = 0;
-
-	while (i < n) {
-		char ch = t[i];
-
-		if (ch == '"') {
-			size_t s = ++i;
-
-			while (i < n && t[i] != '"')
-				i += t[i] == '\\' ? 2 : 1;
-			if (i >= n)
-				return -EBADMSG;
-			i++;
-			if (depth == 1 && i - 1 - s == klen && memcmp(t + s, key, klen) == 0) {
-				size_t j = i, start;
-				int d2 = 0, in_str = 0;
-
-				while (j < n && (t[j] == ' ' || t[j] == '\t' || t[j] == '\r' || t[j] == '\n'))
-					j++;
-				if (j >= n || t[j] != ':')
-					continue; /* a string value that happens to equal the key */
-				j++;
-				while (j < n && (t[j] == ' ' || t[j] == '\t' || t[j] == '\r' || t[j] == '\n'))
-					j++;
-				if (j >= n || t[j] != '{')
-					return -EBADMSG;
-				start = j;
-				for (; j < n; j++) {
-					if (in_str) {
-						if (t[j] == '\\')
-							j++;
-						else if (t[j] == '"')
-							in_str = 0;
-					} else if (t[j] == '"') {
-						in_str = 1;
-					} else if (t[j] == '{' || t[j] == '[') {
-						d2++;
-					} else if (t[j] == '}' || t[j] == ']') {
-						if (--d2 == 0) {
-							*ret_start = start;
-							*ret_end = j + 1;
-							return 0;
-						}
-					}
-				}
-				return -EBADMSG;
-			}
-			continue;
-		}
-		if (ch == '{' || ch == '[')
-			depth++;
-		else if (ch == '}' || ch == ']')
-			depth--;
-		i++;
-	}
-	return -ENOENT;
-}
-
 static int hex_field(const struct json_value *obj, const char *key, uint8_t *out, size_t n)
 {
 	const char *s = json_get_string(obj, key);
@@ -203,12 +139,14 @@ static void check_signed_doc(const char *path, const char *key, EVP_PKEY *signer
 	}
 	if (json_parse((const char *)ret->text, ret->len, &ret->root, NULL) < 0 ||
 	    !(ret->body = json_get(ret->root, key)) || json_type(ret->body) != JSON_OBJECT ||
-	    hex_field(ret->root, "signature", sig, 64) < 0 ||
-	    json_member_span((const char *)ret->text, ret->len, key, &start, &end) < 0) {
+	    hex_field(ret->root, "signature", sig, 64) < 0) {
 		check_fail(c, check_name, "%s: not a signed %s document", path, key);
 		ret->body = NULL;
 		return;
 	}
+	/* Intel signs the body object's bytes as they appear in the response: exactly
+	 * the text the reader parsed into ret->body. */
+	json_span(ret->body, &start, &end);
 	snprintf(name, sizeof(name), "%s-signature", check_name);
 	if (!signer) {
 		check_fail(c, name, "no trusted TCB signing key");

@@ -1,7 +1,7 @@
 /* libFuzzer: the evidence verifiers of reference/ on arbitrary bytes, in memory: the
  * TD quote path runs end to end (signature data, strict PEM PCK chain, X.509 chain
  * to the built-in pins, SGX extension); the SNP and TPM paths run up to the point
- * where a key file would be needed; the collateral JSON span scanner runs on any
+ * where a key file would be needed; the span of a collateral body is checked on any
  * text json_parse accepts. */
 #include <stddef.h>
 #include <stdint.h>
@@ -30,10 +30,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 2: (void)ev_verify_tpm(data + 1, size - 1, &o, &c); break;
 	case 3:
 		if (json_parse((const char *)data + 1, size - 1, &v, NULL) == 0) {
+			const struct json_value *body = json_get(v, "tcbInfo");
 			size_t a, b;
 
-			if (json_member_span((const char *)data + 1, size - 1, "tcbInfo", &a, &b) == 0 &&
-			    (b <= a || b > size - 1))
+			/* the signed span of a collateral body: inside the text, the whole object */
+			json_span(body, &a, &b);
+			if (json_type(body) == JSON_OBJECT &&
+			    (b <= a || b > size - 1 || data[1 + a] != '{' || data[b] != '}'))
 				__builtin_trap();
 			json_free(v);
 		}
