@@ -38,7 +38,8 @@ static void put_assumptions(struct json_writer *w, const struct refdoc_assumptio
 	json_write_end(w);
 }
 
-static void put_events(struct json_writer *w, const char *key, const struct refdoc_events *e, size_t dlen)
+static void put_event_list(struct json_writer *w, const char *key, const struct refdoc_events *e,
+			   size_t dlen)
 {
 	json_write_array(w, key, JSON_BLOCK);
 	for (size_t i = 0; i < e->n; i++) {
@@ -49,6 +50,16 @@ static void put_events(struct json_writer *w, const char *key, const struct refd
 		json_write_string(w, "what", e->ev[i].what);
 		json_write_end(w);
 	}
+	json_write_end(w);
+}
+
+/* "events": the two registers' (or banks') lists. */
+static void put_events(struct json_writer *w, const char *key1, const struct refdoc_events *e1, size_t dlen1,
+		       const char *key2, const struct refdoc_events *e2, size_t dlen2)
+{
+	json_write_object(w, "events", JSON_BLOCK);
+	put_event_list(w, key1, e1, dlen1);
+	put_event_list(w, key2, e2, dlen2);
 	json_write_end(w);
 }
 
@@ -136,10 +147,7 @@ static void put_vtpm(struct json_writer *w, const struct refdoc *d)
 		json_write_end(w);
 	}
 	json_write_end(w);
-	json_write_object(w, "events", JSON_BLOCK);
-	put_events(w, "sha256", &d->events_sha256, 32);
-	put_events(w, "sha384", &d->events_sha384, 48);
-	json_write_end(w);
+	put_events(w, "sha256", &d->events_sha256, 32, "sha384", &d->events_sha384, 48);
 	json_write_end(w);
 }
 
@@ -158,10 +166,7 @@ static void put_tdx(struct json_writer *w, const struct refdoc *d)
 	json_write_end(w);
 	json_write_hex(w, "rtmr1", d->rtmr1, 48);
 	json_write_hex(w, "rtmr2", d->rtmr2, 48);
-	json_write_object(w, "events", JSON_BLOCK);
-	put_events(w, "rtmr1", &d->events_rtmr1, 48);
-	put_events(w, "rtmr2", &d->events_rtmr2, 48);
-	json_write_end(w);
+	put_events(w, "rtmr1", &d->events_rtmr1, 48, "rtmr2", &d->events_rtmr2, 48);
 	json_write_end(w);
 }
 

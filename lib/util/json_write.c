@@ -228,27 +228,11 @@ void json_write_bool(struct json_writer *w, const char *key, bool v)
 	end_value(w);
 }
 
-void json_write_hex(struct json_writer *w, const char *key, const uint8_t *b, size_t n)
+/* Bytes as a hex or base64 string, encoded 48 bytes at a time (whole base64 groups
+ * encode independently), so a blob of any size needs no allocation. */
+static void put_encoded(struct json_writer *w, const char *key, const uint8_t *b, size_t n, bool base64)
 {
-	char text[2 * 64 + 1];
-
-	if (!begin_value(w, key))
-		return;
-	put(w, "\"", 1);
-	for (size_t i = 0; i < n; i += 64) {
-		size_t k = n - i < 64 ? n - i : 64;
-
-		hex_encode(b + i, k, text);
-		put(w, text, 2 * k);
-	}
-	put(w, "\"", 1);
-	end_value(w);
-}
-
-void json_write_base64(struct json_writer *w, const char *key, const uint8_t *b, size_t n)
-{
-	/* whole 3-byte groups encode independently: 48 bytes at a time, 64 characters */
-	char text[64 + 1];
+	char text[2 * 48 + 1];
 
 	if (!begin_value(w, key))
 		return;
@@ -256,11 +240,26 @@ void json_write_base64(struct json_writer *w, const char *key, const uint8_t *b,
 	for (size_t i = 0; i < n; i += 48) {
 		size_t k = n - i < 48 ? n - i : 48;
 
-		base64_encode(b + i, k, text);
-		put(w, text, base64_encoded_len(k));
+		if (base64) {
+			base64_encode(b + i, k, text);
+			put(w, text, base64_encoded_len(k));
+		} else {
+			hex_encode(b + i, k, text);
+			put(w, text, 2 * k);
+		}
 	}
 	put(w, "\"", 1);
 	end_value(w);
+}
+
+void json_write_hex(struct json_writer *w, const char *key, const uint8_t *b, size_t n)
+{
+	put_encoded(w, key, b, n, false);
+}
+
+void json_write_base64(struct json_writer *w, const char *key, const uint8_t *b, size_t n)
+{
+	put_encoded(w, key, b, n, true);
 }
 
 void json_write_raw(struct json_writer *w, const char *key, const char *text, size_t len)

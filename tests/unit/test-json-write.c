@@ -24,6 +24,17 @@ static char *take(struct json_writer *w, int *ret_err)
 	return s;
 }
 
+/* The document in w is complete, without error, and reads exactly want. */
+static void expect_text(struct json_writer *w, const char *want)
+{
+	int r;
+	char *s = take(w, &r);
+
+	CHECK_EQ_INT(r, 0);
+	CHECK_EQ_STR(s, want);
+	free(s);
+}
+
 static void expect_string(const char *in, const char *want)
 {
 	struct json_writer w;
@@ -97,16 +108,12 @@ static void test_keys(void)
 {
 	struct json_writer w;
 	char *s;
-	int r;
 
 	json_writer_to_buffer(&w, JSON_COMPACT);
 	json_write_object(&w, NULL, JSON_BLOCK);
 	json_write_uint(&w, "k\"\n", 1);
 	json_write_end(&w);
-	s = take(&w, &r);
-	CHECK_EQ_INT(r, 0);
-	CHECK_EQ_STR(s, "{\"k\\\"\\n\":1}");
-	free(s);
+	expect_text(&w, "{\"k\\\"\\n\":1}");
 
 	json_writer_to_buffer(&w, 0);
 	json_write_object(&w, NULL, JSON_BLOCK);
@@ -217,22 +224,15 @@ static void test_layouts(void)
 static void test_top_level(void)
 {
 	struct json_writer w;
-	char *s;
-	int r;
 
 	json_writer_to_buffer(&w, 0);
 	json_write_uint(&w, NULL, 0);
-	s = take(&w, &r);
-	CHECK_EQ_INT(r, 0);
-	CHECK_EQ_STR(s, "0\n");
-	free(s);
+	expect_text(&w, "0\n");
 
 	json_writer_to_buffer(&w, 0);
 	json_write_array(&w, NULL, JSON_BLOCK);
 	json_write_end(&w);
-	s = take(&w, &r);
-	CHECK_EQ_STR(s, "[]\n");
-	free(s);
+	expect_text(&w, "[]\n");
 }
 
 /* hex and base64 are written in chunks; every length must match the one-piece encoders. */
@@ -245,9 +245,8 @@ static void test_hex_base64_lengths(void)
 		data[i] = (uint8_t)(i * 31 + 7);
 	for (size_t i = 0; i < sizeof lens / sizeof *lens; i++) {
 		size_t n = lens[i];
-		char *want = malloc(2 * n + base64_encoded_len(n) + 8), *hex, *s;
+		char *want = malloc(2 * n + base64_encoded_len(n) + 8), *hex;
 		struct json_writer w;
-		int r;
 
 		if (!want)
 			return;
@@ -258,19 +257,13 @@ static void test_hex_base64_lengths(void)
 
 		json_writer_to_buffer(&w, JSON_COMPACT);
 		json_write_hex(&w, NULL, data, n);
-		s = take(&w, &r);
-		CHECK_EQ_INT(r, 0);
-		CHECK_EQ_STR(s, want);
-		free(s);
+		expect_text(&w, want);
 
 		base64_encode(data, n, hex);
 		strcat(hex, "\"");
 		json_writer_to_buffer(&w, JSON_COMPACT);
 		json_write_base64(&w, NULL, data, n);
-		s = take(&w, &r);
-		CHECK_EQ_INT(r, 0);
-		CHECK_EQ_STR(s, want);
-		free(s);
+		expect_text(&w, want);
 		free(want);
 	}
 }
@@ -383,6 +376,25 @@ static void test_misuse(void)
 	CHECK_EQ_INT(json_writer_take(&w, &s, NULL), -EINVAL);
 }
 
+/* The sample written to a stream opened on path; w.err after writing must be
+ * err_while_writing, and finish() must report -EIO. */
+static void expect_stream_error(const char *path, const char *mode, bool unbuffered, int err_while_writing)
+{
+	struct json_writer w;
+	FILE *f = fopen(path, mode);
+
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	if (unbuffered)
+		setvbuf(f, NULL, _IONBF, 0);
+	json_writer_to_file(&w, f, 0);
+	write_sample(&w);
+	CHECK_EQ_INT(w.err, err_while_writing);
+	CHECK_EQ_INT(json_writer_finish(&w), -EIO);
+	fclose(f);
+}
+
 /* A FILE sink: the same bytes as the buffer, and write errors reach finish(). */
 static void test_file_sink(void)
 {
@@ -407,36 +419,12 @@ static void test_file_sink(void)
 	free(s);
 	free(mem);
 
-	/* /dev/full: unbuffered, the first write fails and the error sticks */
-	f = fopen("/dev/full", "w");
-	CHECK(f != NULL);
-	if (f) {
-		setvbuf(f, NULL, _IONBF, 0);
-		json_writer_to_file(&w, f, 0);
-		write_sample(&w);
-		CHECK_EQ_INT(w.err, -EIO);
-		CHECK_EQ_INT(json_writer_finish(&w), -EIO);
-		fclose(f);
-	}
-	/* buffered: every fwrite succeeds, the flush in finish() fails */
-	f = fopen("/dev/full", "w");
-	CHECK(f != NULL);
-	if (f) {
-		json_writer_to_file(&w, f, 0);
-		write_sample(&w);
-		CHECK_EQ_INT(w.err, 0);
-		CHECK_EQ_INT(json_writer_finish(&w), -EIO);
-		fclose(f);
-	}
-	/* a stream already in error counts too */
-	f = fopen("/dev/null", "r");
-	CHECK(f != NULL);
-	if (f) {
-		json_writer_to_file(&w, f, 0);
-		write_sample(&w);
-		CHECK_EQ_INT(json_writer_finish(&w), -EIO);
-		fclose(f);
-	}
+	/* /dev/full unbuffered: the first write fails and the error sticks */
+	expect_stream_error("/dev/full", "w", true, -EIO);
+	/* /dev/full buffered: every fwrite succeeds, the flush in finish() fails */
+	expect_stream_error("/dev/full", "w", false, 0);
+	/* a stream that cannot be written at all */
+	expect_stream_error("/dev/null", "r", false, -EIO);
 }
 
 /* A large document grows the buffer many times and still parses. */
