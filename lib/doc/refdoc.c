@@ -24,10 +24,10 @@ int refdoc_assume(struct refdoc_assumptions *a, const char *key, const char *val
 	return 0;
 }
 
-/* The document's layout (FORMAT.md): one member per line, except the entries of
+/* The document's layout (reference/FORMAT.md): one member per line, except the entries of
  * lists, which are one line each with a space inside their braces; empty lists and
  * objects still open and close on two lines. The bytes are signed: any change here
- * must keep tests/unit/golden/refdoc-*.json. */
+ * must keep tests/unit/test-refdoc-golden.c passing. */
 #define REFDOC_STYLE (JSON_PAD_LINE | JSON_OPEN_EMPTY)
 
 static void put_assumptions(struct json_writer *w, const struct refdoc_assumptions *a)
