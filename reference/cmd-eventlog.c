@@ -413,6 +413,8 @@ int cmd_eventlog(int argc, char **argv)
 	fflush(stdout);
 	r = cel ? show_cel(buf, len, json) : show_tcg(buf, len, fmt, json);
 	free(buf);
+	if (r == -EIO) /* from the JSON writer */
+		return complain(EXIT_SYSTEM, "writing the output: %s", strerror(-r));
 	if (r < 0) {
 		fprintf(stderr, "cvm-reference: %s: %s\n", argv[optind],
 			r == -EBADMSG ? "malformed event log" :

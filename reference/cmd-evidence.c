@@ -231,10 +231,8 @@ static int evidence_show(int argc, char **argv)
 	default: r = -EPROTONOSUPPORT; break;
 	}
 	free(buf);
-	if (r == -EIO || r == -ENOMEM) {
-		fprintf(stderr, "cvm-reference: writing the output: %s\n", strerror(-r));
-		return EXIT_SYSTEM;
-	}
+	if (r == -EIO) /* from the JSON writer */
+		return complain(EXIT_SYSTEM, "writing the output: %s", strerror(-r));
 	if (r < 0) {
 		fprintf(stderr, "cvm-reference: %s: %s\n", argv[optind],
 			r == -EPROTONOSUPPORT ? "not an SNP report, TDX quote or TPMS_ATTEST" :
