@@ -115,6 +115,7 @@ static void put_escaped(struct json_writer *w, const char *s)
 static bool begin_value(struct json_writer *w, const char *key)
 {
 	bool compact = w->style & JSON_COMPACT;
+	struct json_container *in;
 
 	if (w->err)
 		return false;
@@ -125,16 +126,17 @@ static bool begin_value(struct json_writer *w, const char *key)
 		}
 		return true;
 	}
-	if (w->open[w->depth - 1].object != (key != NULL)) {
+	in = &w->open[w->depth - 1];
+	if (in->object != (key != NULL)) {
 		fail(w, -EINVAL);
 		return false;
 	}
-	if (w->open[w->depth - 1].n++ > 0)
+	if (in->n++ > 0)
 		put(w, ",", 1);
 	if (!compact) {
-		if (w->open[w->depth - 1].block)
+		if (in->block)
 			newline_indent(w, w->depth);
-		else if (w->open[w->depth - 1].n > 1 || (w->style & JSON_PAD_LINE))
+		else if (in->n > 1 || (w->style & JSON_PAD_LINE))
 			put(w, " ", 1);
 	}
 	if (key) {
@@ -162,10 +164,10 @@ static void open_container(struct json_writer *w, const char *key, enum json_lay
 	if (!begin_value(w, key))
 		return;
 	put(w, object ? "{" : "[", 1);
-	w->open[w->depth].object = object;
-	w->open[w->depth].block = layout == JSON_BLOCK && !(w->style & JSON_COMPACT);
-	w->open[w->depth].n = 0;
-	w->depth++;
+	w->open[w->depth++] = (struct json_container){
+		.object = object,
+		.block = layout == JSON_BLOCK && !(w->style & JSON_COMPACT),
+	};
 }
 
 void json_write_object(struct json_writer *w, const char *key, enum json_layout layout)
@@ -180,8 +182,7 @@ void json_write_array(struct json_writer *w, const char *key, enum json_layout l
 
 void json_write_end(struct json_writer *w)
 {
-	bool object, block;
-	size_t n;
+	const struct json_container *c;
 
 	if (w->err)
 		return;
@@ -189,15 +190,12 @@ void json_write_end(struct json_writer *w)
 		fail(w, -EINVAL);
 		return;
 	}
-	w->depth--;
-	object = w->open[w->depth].object;
-	block = w->open[w->depth].block;
-	n = w->open[w->depth].n;
-	if (block && (n > 0 || (w->style & JSON_OPEN_EMPTY)))
+	c = &w->open[--w->depth];
+	if (c->block && (c->n > 0 || (w->style & JSON_OPEN_EMPTY)))
 		newline_indent(w, w->depth);
-	else if (!block && n > 0 && (w->style & JSON_PAD_LINE) && !(w->style & JSON_COMPACT))
+	else if (!c->block && c->n > 0 && (w->style & JSON_PAD_LINE) && !(w->style & JSON_COMPACT))
 		put(w, " ", 1);
-	put(w, object ? "}" : "]", 1);
+	put(w, c->object ? "}" : "]", 1);
 	end_value(w);
 }
 

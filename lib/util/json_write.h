@@ -44,6 +44,11 @@ enum json_layout {
 	JSON_LINE,
 };
 
+struct json_container {
+	bool object, block;
+	size_t n; /* members written so far */
+};
+
 struct json_writer {
 	FILE *f;      /* the sink, or NULL: the memory buffer below */
 	char *buf;    /* NUL-terminated */
@@ -52,10 +57,7 @@ struct json_writer {
 	int err;
 	bool complete; /* the top-level value has been written */
 	unsigned depth;
-	struct {
-		bool object, block;
-		size_t n; /* members written so far */
-	} open[JSON_WRITE_MAX_DEPTH];
+	struct json_container open[JSON_WRITE_MAX_DEPTH]; /* [depth - 1]: the innermost */
 };
 
 /* Start a document written to f, or into memory. */
