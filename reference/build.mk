@@ -17,3 +17,8 @@ $(B)/tests/unit/test-evidence-verify: $(UNIT_SRCS_test-evidence-verify) referenc
 # Fuzz harness over the verifiers (tests/fuzz/fuzz-evidence-verify.c).
 FUZZ_SRCS_fuzz-evidence-verify := $(UNIT_SRCS_test-evidence-verify)
 $(B)/tests/fuzz/fuzz-evidence-verify: $(FUZZ_SRCS_fuzz-evidence-verify) reference/evidence.h
+
+# The AK-binding challenge record's bytes (tests/unit/test-challenge-record.c).
+UNIT_SRCS_test-challenge-record := reference/challenge-record.c tests/unit/tmptree.c
+$(B)/tests/unit/test-challenge-record: reference/challenge-record.c reference/challenge-record.h \
+	reference/ak-binding.h tests/unit/tmptree.c tests/unit/tmptree.h
