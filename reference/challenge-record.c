@@ -12,6 +12,7 @@
 #include "util/file.h"
 #include "util/hex.h"
 #include "util/json.h"
+#include "util/json_write.h"
 
 #define RECORD_MAX 4096
 
@@ -53,13 +54,10 @@ out:
 
 int challenge_record_write(const char *path, const struct challenge_record *rec)
 {
-	char name[2 * AK_NAME_MAX + 1], ek[65], secret[65];
-	int fd, r = 0;
+	struct json_writer w;
+	int fd, r;
 	FILE *f;
 
-	hex_encode(rec->ak_name, rec->ak_name_len, name);
-	hex_encode(rec->ek_sha256, 32, ek);
-	hex_encode(rec->secret, rec->secret_len, secret);
 	(void)unlink(path); /* a new inode, so the mode below is the file's */
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
@@ -70,12 +68,16 @@ int challenge_record_write(const char *path, const struct challenge_record *rec)
 		close(fd);
 		return r;
 	}
-	fprintf(f, "{\"version\": 1, \"ak_name\": \"%s\", \"ek_certificate_sha256\": \"%s\", \"secret\": \"%s\"}\n",
-		name, ek, secret);
-	if (fflush(f) != 0 || fsync(fd) != 0)
-		r = -EIO;
+	/* one line: {"version": 1, "ak_name": HEX, "ek_certificate_sha256": HEX, "secret": HEX} */
+	json_writer_to_file(&w, f, 0);
+	json_write_object(&w, NULL, JSON_LINE);
+	json_write_uint(&w, "version", 1);
+	json_write_hex(&w, "ak_name", rec->ak_name, rec->ak_name_len);
+	json_write_hex(&w, "ek_certificate_sha256", rec->ek_sha256, 32);
+	json_write_hex(&w, "secret", rec->secret, rec->secret_len);
+	json_write_end(&w);
+	r = json_writer_finish(&w) < 0 || fsync(fd) != 0 ? -EIO : 0;
 	if (fclose(f) != 0 && r == 0)
 		r = -EIO;
-	OPENSSL_cleanse(secret, sizeof(secret));
 	return r;
 }

@@ -247,6 +247,8 @@ static void put_encoded(struct json_writer *w, const char *key, const uint8_t *b
 		}
 	}
 	put(w, "\"", 1);
+	/* the bytes may be a secret (a challenge record): no copy stays on the stack */
+	explicit_bzero(text, sizeof text);
 	end_value(w);
 }
 
