@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # cvmforge — top-level build. Everything is written below $(B); the source tree stays clean.
 #
 # Overridable variables (make VAR=value):

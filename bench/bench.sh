@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # make bench: cvmforge (cvm-init initrd) against the baseline (the same image with
 # mkosi's systemd initrd, `make image INITRD=mkosi`), measured in one run, side by side:
 #   build    cold (fresh output directory, warm package cache) and warm (again, unchanged)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # evidence-service/: the node's evidence endpoint (TCP and vsock port 7000). systemd
 # accepts the connection; cvm-evidence-serve reads the nonce and becomes
 # `measure-agent evidence`. Installed into the image by `make install-image`.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cvm-evidence-serve: the evidence endpoint of a shell-less node (one connection).
  *
  * The node has no shell and no login, so the customer needs a way to ask the running

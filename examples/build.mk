@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # examples/: the example workload (the README walkthrough) and its workload disk.
 #
 #   make example-workload   build/examples/echo-server.img (+ .manifest.json, .identity)

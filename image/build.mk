@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The node image: mkosi (image/), its guest helper program, and the host-side steps
 # that turn mkosi's output into the published artifacts in $(B)/.
 #

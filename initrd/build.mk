@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # cvm-init (the initrd's PID 1, static) and cvm-mkinitrd (host tool that packs it).
 # Both link only libc and lib/'s libc-only layers (libcvm-libc.a, see LIBC_LAYERS), so
 # they build with plain gcc inside the image's build chroot; the linker takes from the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The kernel command line as cvm-init reads it: what it needs (roothash=), what it
  * checks (rootfstype=, rootflags=, ro), what it refuses (every key that would
  * choose or relax the root some other way), and cvm.init.* options. */

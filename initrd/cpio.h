@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Reproducible "newc" cpio archives (the initramfs format, Linux
  * Documentation/driver-api/early-userspace/buffer-format.rst): entries sorted by
  * name, inode numbers assigned in that order from 1, uid/gid 0, nlink 1 (2 for

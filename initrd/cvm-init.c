@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cvm-init: PID 1 of the initrd. One static binary, no shell, no udev, no helpers.
  *
  *   1. mount /proc, /sys, /dev (devtmpfs), /run; stdio on /dev/console;

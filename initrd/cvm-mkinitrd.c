@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cvm-mkinitrd: builds cvm-init's initrd, reproducibly, without cpio(1) or depmod.
  *
  *   cvm-mkinitrd --modules-dir DIR --modules-list FILE --init PATH --epoch SECONDS -o OUT

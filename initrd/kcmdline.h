@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Kernel command line tokenizer with the kernel's own quoting rules
  * (Linux lib/cmdline.c next_arg): words split at white space outside double quotes,
  * key=value split at the first '=', a quote right after '=' (or around the whole

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Kernel module dependency closure and load order from depmod's text files
  * (modules.dep, modules.softdep, modules.builtin; format: kmod depmod.c and
  * modprobe.d(5)). Used at build time by cvm-mkinitrd, so the initrd carries exactly

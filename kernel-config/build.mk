@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # kernel-config: the guest kernel's requirements (fragments/), their checker, and the
 # optional minimal monolithic kernel.
 #

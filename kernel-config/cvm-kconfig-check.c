@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cvm-kconfig-check — check a kernel .config against cvmforge's requirement fragments.
  *
  *   cvm-kconfig-check [--monolithic] [--all-hard] [--quiet] CONFIG FRAGMENT...

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Strict .config and requirement-fragment parsing; requirement evaluation.
  * Grammar: Linux scripts/kconfig/confdata.c (conf_write_symbol / conf_read_simple). */
 #include <errno.h>

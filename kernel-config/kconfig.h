@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Kernel .config parsing and requirement checking for cvm-kconfig-check.
  *
  * Two inputs, one line grammar (the one scripts/kconfig/confdata.c writes):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* measure-agent internals: one file per concern (services, find, tpm, tdx, tsm, snp,
  * measure, launch, evidence). Backends return 0 or -errno and stay quiet; on failure
  * they may leave a one-line detail in agent_detail() that the caller prints with its

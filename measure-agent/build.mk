@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # measure-agent/: the host packer cvm-workload and the guest program measure-agent.
 # measure-agent links tpm2-tss (ESAPI, TCTI loader, marshalling) and OpenSSL.
 CVM_WORKLOAD_SRCS := measure-agent/cvm-workload.c measure-agent/gpt-write.c

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cvm-workload: host tool that packs a directory into a workload disk (GPT: manifest
  * record, erofs payload, dm-verity hash tree) and prints the workload identity — the
  * values measure-agent will measure and a launcher binds (MANIFEST.md).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `measure-agent evidence --nonce HEX`: one JSON document (EVIDENCE.md) with the event
  * log, the quoted PCRs, a TPM quote and the TDX quote / SNP report. The log, the PCR
  * read-back, the TPM quote and the TDX quote / SNP report are all taken under one

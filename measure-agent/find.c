@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Finding the manifest without udev: every whole disk in /sys/class/block is opened
  * through its devtmpfs node and its GPT is read directly (lib/disk/gpt checks the CRCs);
  * a workload disk is the one with a cvm-manifest partition (type GUID and name).

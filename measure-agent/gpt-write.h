@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Writes a small, deterministic GPT disk image (the workload disk): protective MBR,
  * primary and backup headers and entry arrays with CRCs (UEFI 2.10 §5.2.3, §5.3). */
 #ifndef CVM_GPT_WRITE_H

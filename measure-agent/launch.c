@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Mounting the payload through dm-verity and starting the workload (MANIFEST.md,
  * "Workload root and mount layout").
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* measure-agent: the guest side of the workload measurement contract
  * (docs/architecture.md).
  *

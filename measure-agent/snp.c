@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* AMD SEV-SNP backend: the attestation report, from configfs-tsm (provider
  * sev_guest, raw 1184-byte report) or, on kernels without TSM reports, from the
  * SNP_GET_REPORT ioctl on /dev/sev-guest (include/uapi/linux/sev-guest.h), whose

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Intel TDX backend: RTMR3 extend and MRCONFIGID (docs/guest-interfaces.md §1).
  *
  * Extend: sysfs measurements/rtmr3:sha384 (Linux ≥ 6.16, tsm-mr): the kernel accepts

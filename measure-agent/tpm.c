@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* vTPM backend through tpm2-tss: ESAPI over the TCTI loader, so the same code talks
  * to /dev/tpmrm0 in the guest and to swtpm in tests (CVM_TCTI=swtpm:port=…, test build
  * only). No

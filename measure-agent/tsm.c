@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* configfs-tsm reports (Documentation/ABI/testing/configfs-tsm-report;
  * docs/guest-interfaces.md §3). One instance directory, used under the documented
  * generation protocol so a concurrent writer can never hand us a report for someone

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # cvm-reference: host tool, C + OpenSSL.
 REFERENCE_SRCS := $(sort $(wildcard reference/*.c))
 PROGRAMS += $(B)/bin/cvm-reference

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cvm-reference authenticode: the PE/COFF Authenticode digest of an EFI image as
  * edk2 (OVMF) measures it into PCR 4 / RTMR1 — the same value `pesign -h` prints. */
 #include <errno.h>

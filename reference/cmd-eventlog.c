@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cvm-reference eventlog: replay a firmware event log (TCG2 crypto-agile, legacy
  * SHA-1, TDX CCEL) or a CEL-JSON log (systemd / measure-agent JSON-SEQ, or an
  * evidence document's "event_log" array), list its events and print the register

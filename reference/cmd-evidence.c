@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cvm-reference evidence show|verify: parse and verify an SNP report, a TDX quote or
  * a TPM2 quote (TPMS_ATTEST) offline. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cvm-reference image: the reference-values document (reference/FORMAT.md) of a built
  * image — artifact digests, vTPM PCR 4/5/9/11/12 and TDX RTMR1/RTMR2 for the UEFI disk
  * boot of the UKI, TDX MRTD of a TDVF, SEV-SNP launch digests of the direct boot of the

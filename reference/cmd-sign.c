@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cvm-reference sign / verify-signature: detached signature over the exact bytes of a
  * reference document (Ed25519 or ECDSA P-384, PEM keys). The same check works with
  * the openssl command line, see reference/FORMAT.md. */

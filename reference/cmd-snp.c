@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cvm-reference snp: the SEV-SNP launch digest (report MEASUREMENT) QEMU produces for
  * an OVMF image, optionally with measured direct boot (-kernel/-initrd/-append), for
  * N vCPUs of a named EPYC model. The digest rule lives in lib/boot/snp_digest.c.

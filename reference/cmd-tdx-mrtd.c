@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cvm-reference tdx-mrtd: the MRTD a TD built by QEMU from a TDVF image reports.
  * Which order QEMU adds and extends the pages in changes the value (lib/boot/tdx_mrtd.h):
  * per-page for upstream QEMU >= 9.2, two-pass for the older out-of-tree TDX QEMU. */

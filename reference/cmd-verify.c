@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cvm-reference verify: the customer-side loop (docs/architecture.md "Reference
  * values: computed, signed, verified"). Takes the reference-values document
  * (reference/FORMAT.md), the evidence document of `measure-agent evidence`

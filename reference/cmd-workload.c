@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cvm-reference workload: the values a verifier expects for one workload, from
  * the manifest bytes, by the same lib/ rule the agent measures with. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The subcommands of cvm-reference. To add one: write reference/cmd-NAME.c with
  * `int cmd_NAME(int argc, char **argv)` (argv[0] is the subcommand name), declare it
  * below and add a line to COMMAND_LIST. A subcommand returns one of the exit codes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cvm-reference: compute, sign and verify reference values for cvmforge images.
  * Each subcommand lives in its own file (reference/cmd-*.c) and is listed here. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Evidence detection and the checks shared by the SNP, TDX and TPM verifiers. */
 #include <errno.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Offline verification of hardware evidence: SEV-SNP reports, TDX quotes, TPM 2.0
  * quotes. Each verifier runs every check it can, prints one line per check
  *   "ok    NAME  detail" / "FAIL  NAME  detail" / "skip  NAME  why"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared between `sign` and `image --key`: signs bytes already in memory and writes
  * the detached signature to sig_path atomically. Returns a cvm-reference exit code. */
 #ifndef CVM_REFERENCE_SIGN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* SEV-SNP attestation report verification: the report's ECDSA P-384 signature by the
  * VCEK or VLEK, that key's certificate chain to a pinned AMD root (ARK → ASK/ASVK →
  * VCEK/VLEK), the VCEK/VLEK extensions against the report (TCB, chip ID), and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* TDX quote verification (quote v4/v5, ECDSA-P256 attestation key), following Intel's
  * DCAP Quote Verification Library rules as google/go-tdx-guest verify/verify.go
  * applies them:

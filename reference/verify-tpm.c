@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* TPM 2.0 quote verification: the TPMS_ATTEST signature by the attestation key
  * (RSASSA, RSA-PSS or ECDSA, as the TPMT_SIGNATURE says), the nonce (extraData),
  * and pcrDigest against supplied PCR values — themselves optionally

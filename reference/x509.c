@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* X.509, CRL and raw-signature helpers for evidence verification (OpenSSL 3.0). */
 #include <errno.h>
 #include <stdarg.h>

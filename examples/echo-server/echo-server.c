@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* echo-server: the example workload of cvmforge (README.md, "Walkthrough").
  *
  * A TCP echo server small enough to read in one sitting. It runs as the manifest's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cvm-boot-report: the image's boot marker. Prints, on the serial console, the vTPM
  * PCRs (sha256 and sha384 banks) and the firmware's TCG event log, then the marker
  * line the boot tests wait for. Runs once, after multi-user.target, as a oneshot.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* PE/COFF Authenticode image digest exactly as edk2 measures an EFI application
  * (SecurityPkg/Tcg/Tcg2Dxe/MeasureBootPeCoff.c MeasurePeImageAndExtend): CheckSum and
  * the certificate-table directory entry skipped, sections hashed in PointerToRawData

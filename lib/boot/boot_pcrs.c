@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "boot/boot_pcrs.h"
 
 #include <errno.h>

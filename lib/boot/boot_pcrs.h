@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The measurement model of a UEFI disk boot of a cvmforge image under OVMF: firmware
  * loads \EFI\BOOT\BOOTX64.EFI = the UKI (no boot manager, Secure Boot off, one boot
  * attempt, QEMU -nodefaults), systemd-stub 257 measures its sections and starts the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* OVMF footer table, SEV metadata and TDVF metadata parsers (see ovmf.h).
  *
  * Layout at the end of every OVMF image (edk2 OvmfPkg/ResetVector/Ia16/

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* OVMF firmware metadata: the GUIDed footer table at the end of the image, the SEV
  * metadata ("ASEV") and the TDVF metadata ("TDVF") it points to. The firmware file is
  * untrusted input: every offset and length is checked against the buffer, the number

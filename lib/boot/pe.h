@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Bounded PE/COFF header parser: the parts Authenticode hashing and UKI section lookup
  * need. Layout: Microsoft PE Format (pecoff), edk2 MdePkg/Include/IndustryStandard/PeImage.h.
  * All fields little-endian; every offset and size is checked against the file length. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* SEV-SNP launch digest of a QEMU guest (see snp_digest.h).
  *
  * Every SNP_LAUNCH_UPDATE of one 4 KiB page folds a PAGE_INFO structure into the

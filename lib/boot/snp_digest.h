@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* AMD SEV-SNP launch digest (the attestation report's MEASUREMENT) of a QEMU guest
  * booted from OVMF, optionally with measured direct boot (-kernel/-initrd/-append and
  * QEMU's kernel-hashes table). Replays what QEMU asks the PSP to measure with

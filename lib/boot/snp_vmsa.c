@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Initial VMSA of a QEMU/KVM SEV-SNP vCPU (see snp_vmsa.h).
  *
  * Field offsets: AMD64 APM vol. 2 (#24593), appendix B, table B-4 "VMSA Layout, State

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The initial VMSA (VM save area) page QEMU/KVM hands to SNP_LAUNCH_UPDATE for each
  * vCPU, for QEMU's reset state. Layout: AMD APM vol. 2, table B-4 "VMSA layout,
  * state save area for SEV-ES" (Linux arch/x86/include/asm/svm.h struct sev_es_save_area). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* TDX MRTD from TDVF metadata (see tdx_mrtd.h).
  *
  * The TDX module keeps MRTD as one running SHA-384 over 128-byte records

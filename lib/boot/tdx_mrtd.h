@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Intel TDX MRTD of a TD built by QEMU from a TDVF (OVMF IntelTdx) image: SHA-384 over
  * the TDH.MEM.PAGE.ADD and TDH.MR.EXTEND records the VMM issues for the TDVF metadata
  * sections (Intel TDX module ABI spec, TDH.MEM.PAGE.ADD / TDH.MR.EXTEND "MRTD update";

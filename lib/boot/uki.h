@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Unified kernel images (UKI spec, uapi-group specs/unified_kernel_image.md) and what
  * systemd-stub 257 does with them when booted directly by firmware: which sections it
  * measures into PCR 11 (and RTMR2), the command line and the initrd it hands to Linux.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Device-mapper through its ioctl interface (/dev/mapper/control, <linux/dm-ioctl.h>),
  * without libdevmapper or udev. The table strings and the ioctl buffers are built by
  * pure functions (unit-tested); dm_create() does create -> load -> resume and removes

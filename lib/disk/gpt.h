@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* GUID Partition Table: header and entry parsing with CRC32 checks, bounded.
  * Layout: UEFI Specification 2.10, §5.3.2 (header) and §5.3.3 (entries). All fields
  * are little-endian; GUIDs are stored mixed-endian (first three fields LE). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The dm-verity superblock as cryptsetup (and systemd-repart, through libcryptsetup)
  * writes it at the start of the hash area. Layout: cryptsetup lib/verity/verity.c
  * `struct verity_sb` (512 bytes, little-endian), checks as in VERITY_read_sb. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Detached signatures over the exact bytes of a reference document, checkable with
  * the plain openssl command line (reference/FORMAT.md "Signature"):
  *   Ed25519   : 64-byte raw RFC 8032 signature (PureEdDSA, no pre-hash);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The cvmforge reference-values document, version 1 (reference/FORMAT.md): one
  * in-memory model, a deterministic writer (cvm-reference image) and a strict reader
  * (cvm-reference verify). Unknown keys are refused except inside "assumptions". */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* CEL-JSON record reader and replay; see cel_read.h. */
 #include "evidence/cel_read.h"
 

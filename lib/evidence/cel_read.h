@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Reading and replaying CEL-JSON logs: systemd's /run/log/systemd/tpm2-measure.log
  * (JSON-SEQ, records with "pcr"), its cc-measure.log variant (records with "rtmr"),
  * and the "event_log" array of a measure-agent evidence document (the same records,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* SGX PCK certificate extension reader; see sgx_pck.h. */
 #include "evidence/sgx_pck.h"
 

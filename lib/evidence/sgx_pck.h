@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The Intel SGX extension (OID 1.2.840.113741.1.13.1) of a PCK certificate: FMSPC,
  * PCE ID and the TCB (16 component SVNs, PCESVN, CPUSVN) the certificate was issued
  * for. Layout: Intel "SGX PCK Certificate and CRL Profile" §1.3.5 (SEQUENCE of

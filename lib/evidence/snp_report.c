@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* SEV-SNP attestation report parser. Offsets: AMD SEV-SNP ABI spec 56860 Table 22
  * ("ATTESTATION_REPORT Structure"), cross-checked with google/go-sev-guest abi/abi.go. */
 #include "evidence/snp_report.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* AMD SEV-SNP ATTESTATION_REPORT (1184 bytes, little-endian), as returned by the
  * configfs-tsm outblob (raw) or by SNP_GET_REPORT in /dev/sev-guest (after a 32-byte
  * MSG_REPORT_RSP header). Layout: AMD SEV-SNP ABI spec 56860, "ATTESTATION_REPORT

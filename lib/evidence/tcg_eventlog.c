@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* TCG2 / legacy SHA-1 / CCEL firmware event-log reader and replay. Sources in
  * tcg_eventlog.h. */
 #include "evidence/tcg_eventlog.h"

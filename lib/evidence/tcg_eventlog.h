@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Firmware event logs: TCG PC Client "crypto-agile" logs (TCG2, EFI_TCG2_EVENT_LOG_
  * FORMAT_TCG_2), legacy SHA-1 logs (TCG 1.2 TCG_PCR_EVENT records) and the TDX CCEL
  * log (same framing, SHA-384 only, MR index 1..4 = RTMR0..3 instead of a PCR).

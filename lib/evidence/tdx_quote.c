@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* TD quote v4/v5 and TDREPORT parsers. Layout sources are listed in tdx_quote.h. */
 #include "evidence/tdx_quote.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Intel TDX: the TD quote (versions 4 and 5, ECDSA-P256 attestation key) and the
  * 1024-byte TDREPORT_STRUCT from TDX_CMD_GET_REPORT0. All little-endian.
  *

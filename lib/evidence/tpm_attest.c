@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* TPM 2.0 attestation structure parsers; layouts cited in tpm_attest.h. */
 #include "evidence/tpm_attest.h"
 

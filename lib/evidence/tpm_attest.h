@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* TPM 2.0 structures a verifier receives: TPMS_ATTEST (the signed quote),
  * TPMT_SIGNATURE and TPMT_PUBLIC / TPM2B_PUBLIC (the attestation key). All TPM 2.0
  * structures are big-endian (TPM 2.0 Part 1, §"Endianness"); layouts from TPM 2.0

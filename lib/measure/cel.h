@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* CEL-JSON event records in the JSON-SEQ log systemd keeps at
  * /run/log/systemd/tpm2-measure.log, and systemd's protocol for appending to it.
  *

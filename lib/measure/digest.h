@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Hashes and register extends: the one place the project forms a digest chain.
  * Every measured register (TPM PCR, TDX RTMR) extends as  new = H(old || digest). */
 #ifndef CVM_DIGEST_H

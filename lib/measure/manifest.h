@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The workload manifest (schema version 1, measure-agent/MANIFEST.md): what runs, as
  * whom, and the dm-verity root hash and geometry that pin every byte of the payload.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* dm-verity hash tree, format 1 (cryptsetup lib/verity/verity_hash.c, hash_type 1),
  * built in memory for a workload payload. No superblock: the geometry is carried by
  * the measured manifest instead (measure-agent/MANIFEST.md).

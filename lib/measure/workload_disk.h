@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The workload disk layout shared by `cvm-workload pack` (writer) and measure-agent
  * (reader): partition types and names, and the manifest record that stores the
  * exact manifest bytes M with their length (measure-agent/MANIFEST.md). */

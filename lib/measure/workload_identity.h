@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The measurement contract between measure-agent and cvm-reference
  * (docs/architecture.md): given the manifest bytes M, what each platform's register
  * must hold.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* RFC 4648 base64 (standard alphabet, '=' padding). */
 #ifndef CVM_BASE64_H
 #define CVM_BASE64_H

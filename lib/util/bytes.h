@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Explicit-endian loads from and stores to unaligned byte buffers, for parsers and
  * writers of wire formats. SNP, TDX, GPT, OVMF and TCG event-log structures are
  * little-endian; TPM 2.0 structures are big-endian (TPM 2.0 Part 1, "Endianness").

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Bounded whole-file reads for inputs that are parsed afterwards. */
 #ifndef CVM_FILE_H
 #define CVM_FILE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Strict JSON reader (RFC 8259) for untrusted documents. Recursive descent with an
  * explicit depth bound; every node is a separate allocation owned by its parent. */
 #include "util/json.h"

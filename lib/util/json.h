@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A strict, bounded JSON (RFC 8259) reader for untrusted documents — workload
  * manifests, reference-value documents, evidence, CEL-JSON log records. (The
  * writer is util/json_write.h.)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Strict unsigned integer parsing for command-line options, sysfs values and
  * document keys: digits only (no sign, no whitespace, no "0x"), the whole string,
  * no overflow. strtoul() accepts "", " 5", "-1" and "+7"; nothing here does. */

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Boots build/cvm.raw from its ESP (OVMF -> \EFI\BOOT\BOOTX64.EFI -> cvm-init ->
 # verity root -> systemd) with a swtpm vTPM, waits for the boot report's marker and
 # requires the VM to power off by itself afterwards. The console is kept in

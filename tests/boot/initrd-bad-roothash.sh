@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Direct boots of the image's kernel and initrd with a changed command line: a wrong
 # roothash=, a missing one and a duplicated one must each be refused by cvm-init
 # with one clear line, and the VM must power off by itself; so must a boot without a

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # A copy of the image with one flipped byte in the root partition must not boot:
 #   superblock  - the erofs superblock, read by cvm-init's mount;
 #   systemd     - the first block of /usr/lib/systemd/systemd, read by execve after

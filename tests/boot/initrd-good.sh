@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The real image, booted from its disk by OVMF (UKI with cvm-init inside), reaches
 # systemd and the image's boot marker, and cvm-init reports the verified root on the
 # console. Prints the timings that initrd/README.md quotes.

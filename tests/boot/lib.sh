@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Boot tests (sourced by tests/lib.sh for the scripts of this folder).
 
 # Seconds a boot that must be refused may take before it counts as hung.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The reference document of the built image predicts what its real UEFI disk boot
 # measures: boot build/cvm.raw (UKI as \EFI\BOOT\BOOTX64.EFI) with scripts/run-vm
 # (QEMU + OVMF + swtpm), and compare the guest's boot report — PCR 4, 5, 9, 11, 12 in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Probe /init for tests/boot/reference-probe.sh: prints the vTPM PCRs (sysfs) and the
  * firmware event log (securityfs) in the cvm-boot-report format, then powers off. */
 #include <fcntl.h>

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Ground truth for the UKI boot model without the image's userspace: a UKI built by
 # ukify 257 around the image's kernel and a tiny static "probe" initrd (its size
 # deliberately not a multiple of 4) boots from a GPT disk as \EFI\BOOT\BOOTX64.EFI in

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # cvm-evidence-serve's request handling on the host (seconds; the real service is
 # exercised in the VM by 10-loop.sh): the program is built with /bin/echo in place of
 # measure-agent, so a valid request shows the exact argv it would exec, and every

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The customer's loop, end to end, on the real image (the README walkthrough):
 #   reference values computed and signed (signature checked with openssl) →
 #   the example workload packed → the image booted with the workload disk under

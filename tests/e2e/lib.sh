@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # The customer's loop on the real image, for the end-to-end tests (sourced by
 # tests/lib.sh for the scripts of this folder): the reference document, the example
 # workload disk, cvm-reference verify of evidence from the VM, and UKIs rebuilt with

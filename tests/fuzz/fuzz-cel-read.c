@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer: CEL-JSON replay from JSON-SEQ bytes and from a JSON array. */
 #include <stddef.h>
 #include <stdint.h>

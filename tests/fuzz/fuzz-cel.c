@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer harness for the CEL-JSON / JSON-SEQ log splitter (the evidence command
  * reads a log other writers append to). */
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer: the evidence verifiers of reference/ on arbitrary bytes, in memory: the
  * TD quote path runs end to end (signature data, strict PEM PCK chain, X.509 chain
  * to the built-in pins, SGX extension); the SNP and TPM paths run up to the point

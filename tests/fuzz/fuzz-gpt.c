@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* lib/disk/gpt on hostile bytes: input = one 512-byte LBA 1 followed by the entry array.
  * Every entry the parser accepts must lie inside the usable range. */
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* cvm-init's command-line parser (initrd/cmdline.c, initrd/kcmdline.c) on arbitrary
  * text: no crash, and an accepted line always carries a roothash of 32 or 64 bytes
  * and a root mount that is read-only and nodev. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer harness for lib/util/json: any input must parse or be refused cleanly, and
  * every accessor must be safe on what was parsed. Spans (json_span): every value's
  * span lies inside its parent's, in document order, starts and ends on the value's own

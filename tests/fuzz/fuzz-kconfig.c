@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzzes the .config and requirement-fragment parsers of cvm-kconfig-check
  * (kernel-config/kconfig.c) and the evaluation of every parsed requirement against every
  * parsed config. Input: fragment bytes, a 0xFF separator, .config bytes (no separator:

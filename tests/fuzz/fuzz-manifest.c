@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer harness for lib/measure/manifest: any input parses or is refused with a reason;
  * whatever parses survives a canonical write and re-parse unchanged (the packer
  * writes what the agent reads). */

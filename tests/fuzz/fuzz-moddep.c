@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* initrd/moddep on arbitrary modules.dep / modules.softdep text (split at the first
  * 0xff byte): parse, then order every module; no crash, no leak, and an order
  * never lists a module twice. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer harness for lib/boot/ovmf (OVMF footer table, SEV and TDVF metadata) and the
  * digest code that consumes what it parses: any input must be parsed or refused
  * cleanly, and whatever parses must be measurable without reading out of bounds.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer harness for lib/boot/pe, lib/boot/authenticode, lib/boot/uki and the GPT part of
  * lib/boot/boot_pcrs: any bytes must be parsed or refused cleanly, and everything derived
  * from a parsed UKI (command line, initrd, full boot event list) must stay in bounds. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer harness for lib/doc/refdoc: any bytes are a valid reference document or are
  * refused; a document that parses must write back and parse again to the same model. */
 #include <stdint.h>

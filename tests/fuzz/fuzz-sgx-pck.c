@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer: DER walker and SGX PCK certificate extension parser. */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer: SEV-SNP attestation report parser (raw or behind a response header). */
 #include <stddef.h>
 #include <stdint.h>

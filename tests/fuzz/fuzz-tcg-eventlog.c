@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer: TCG2 / SHA-1 / CCEL event-log iteration, description and replay. */
 #include <stddef.h>
 #include <stdint.h>

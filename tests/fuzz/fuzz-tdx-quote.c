@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer: TD quote v4/v5 parser, its signature data, and the TDREPORT parser. */
 #include <stddef.h>
 #include <stdint.h>

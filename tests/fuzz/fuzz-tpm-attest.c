@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer: TPMS_ATTEST, TPMT_SIGNATURE and TPMT_PUBLIC/TPM2B_PUBLIC parsers, and the
  * attestation-key attribute rule. */
 #include <stddef.h>

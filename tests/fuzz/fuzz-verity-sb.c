@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* lib/disk/verity_sb on hostile superblocks: accepted values stay inside the bounds
  * cvm-init and the dm table builder rely on. */
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libFuzzer harness for the workload-disk reader the agent runs on every attached
  * disk: GPT header/entries (lib/disk/gpt via wldisk_find), partition roles, and the
  * manifest record. The input is the disk image. */

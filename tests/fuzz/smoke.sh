@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Bounded fuzz run of every harness (FUZZ_SECONDS each, default 10): any crash fails.
 . "$(dirname "$0")/../lib.sh"
 shopt -s nullglob

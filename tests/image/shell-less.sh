@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The built root must hold no shell, interpreter, login or remote-access program, no
 # unit that offers a console login or an emergency/debug shell, and none of the
 # documentation, locales or package-manager state nothing reads at run time.

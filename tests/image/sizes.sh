@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Size report of the built image, with the targets as limits: root file system
 # <= 64 MiB, UKI <= 24 MiB (with its initrd), initrd <= 4 MiB uncompressed.
 . "$(dirname "$0")/../lib.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Reproducibility: a second build from scratch, in another directory, must give the
 # same bytes for every artifact of the build under test (build/).
 . "$(dirname "$0")/../lib.sh"

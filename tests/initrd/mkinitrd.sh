@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # cvm-mkinitrd on a small modules tree: the archive is byte-identical across runs and
 # input mtimes, GNU cpio reads it back with the expected entries, owners, modes and
 # clamped mtimes, the load-order file follows modules.dep/softdep, and bad inputs

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The image built with the minimal-kernel option (make image-minimal -> build/img-minimal)
 # ships exactly the kernel of make kernel, its exported config passes the survival check
 # (every requirement built in), its initrd carries no module, and it boots from its

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Boots the image's disk (build/cvm.raw) twice in the same run, QEMU TCG + OVMF + swtpm,
 # direct boot with the image's own command line (roothash= included):
 #   debian   build/cvm.vmlinuz + build/cvm.initrd (the image's kernel and initrd)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The kernel actually shipped in the image (build/cvm.kernel-config, exported by
 # make image) meets every hard requirement; its missed recommendations are listed.
 # Needs a built image: without one this is a failure, not a skip.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # cvm-kconfig-check as a program, on the committed Debian cloud kernel config
 # (kernel-config/testdata/): every requirement reported, exit 0 while all hard
 # requirements hold; exit 1 naming the option when one is removed or only a module

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Checks a `measure-agent evidence` document's TPM part the way a verifier does
 (measure-agent/EVIDENCE.md), with OpenSSL doing the signature check:
   TPMS_ATTEST magic/type/extraData/selection/pcrDigest, ECDSA signature over the attest

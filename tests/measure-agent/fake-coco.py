@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """A directory tree that behaves like the kernel's TDX / SEV-SNP guest ABI, for
 measure-agent tests on a host without that hardware (docs/guest-interfaces.md §1–3).
 

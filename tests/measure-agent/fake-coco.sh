@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # measure-agent's TDX and SEV-SNP backends against a tree that reproduces the kernel
 # ABI (fake-coco.py: tsm-mr sysfs with its single 48-byte write, configfs-tsm with its
 # generation protocol and 64-byte inblob, real captured report/quote layouts), since

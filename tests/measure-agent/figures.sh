@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Figures (not a pass/fail test): manifest-to-identity time on the host for a 100 MiB
 # payload, and — when the image is built — the agent's start-to-exec time in the VM
 # for a 1 MiB and a 1 GiB payload (lazy dm-verity: expected flat).

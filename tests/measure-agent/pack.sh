@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # cvm-workload pack: reproducible bytes (same directory; a copy made in another order
 # with other mtimes), a valid GPT with the three named partitions, an erofs payload
 # that fsck.erofs accepts, a verity tree that veritysetup verifies with the geometry

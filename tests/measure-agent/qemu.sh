@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The real image in QEMU (OVMF + swtpm, TCG or KVM) with packed workload disks:
 #  1. a workload runs chrooted in its dm-verity payload as the manifest's user with
 #     no_new_privs and prints its marker; the VM powers off when it exits;

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # measure-agent against a real swtpm (vTPM backend through tpm2-tss): PCR 8 equals
 # what `cvm-workload` predicted in both banks; the CEL-JSON record is written and
 # readable with jq --seq; a second run in the same boot refuses (exactly once);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The test workload packed into QEMU tests' payloads (built static: the workload runs
  * chrooted in its payload, which has no libc). It reports what the agent promised:
  * the manifest's user, no_new_privs, the manifest's environment only. */

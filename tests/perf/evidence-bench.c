@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Timing of offline evidence verification, for the figures in the report (not part
  * of `make check`). Build and run from the top of the tree:
  *   cc -O2 -D_GNU_SOURCE -Ilib -Ireference -o build/evidence-bench tests/perf/evidence-bench.c \

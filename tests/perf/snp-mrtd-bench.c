@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Timing of the SNP launch digest and TDX MRTD library calls, for the figures in the
  * report (not part of `make check`). Build and run from the top of the tree:
  *   cc -O2 -D_GNU_SOURCE -Ilib -o build/snp-mrtd-bench tests/perf/snp-mrtd-bench.c \

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # cvm-reference authenticode must equal Debian's `pesign -h` (sha256) on the real EFI
 # binaries of the image — the UKI, its kernel (Debian-signed: certificate table
 # excluded), systemd-stub and systemd-boot 257 from the tools tree — and on copies

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # cvm-reference evidence show / verify and eventlog through the command line, on the
 # real captured samples (tests/data/evidence, origins in its README):
 #  - `evidence show --json` emits the documented keys for SNP, TDX and TPM, values

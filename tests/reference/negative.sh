@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Every change to what boots must change the prediction, in exactly the registers
 # that measure it; every malformed or inconsistent input must be refused (exit 3)
 # with one line naming the file, and no document written.

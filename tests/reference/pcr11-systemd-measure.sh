@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # PCR 11 from `cvm-reference image` must equal `systemd-measure calculate` of the SAME
 # systemd version as the stub inside the UKI (257, from the pinned tools tree), in the
 # sha256 and sha384 banks, with no boot phase and with enter-initrd:leave-initrd —

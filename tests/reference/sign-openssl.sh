@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Document signatures interoperate with the plain openssl command line in both
 # directions, for Ed25519 and ECDSA P-384; a changed byte, a wrong key, a truncated
 # signature and other key types (RSA, P-256) are refused.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # cvm-reference snp / tdx-mrtd end to end: the published SEV-SNP vectors through the
 # command line (virtee/sev-snp-measure tests/test_guest.py; virtee/sev @ 27b4e174
 # tests/measurement.rs — see tests/unit/test-snp-digest.c), the snp:ovmf-hash split,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # `cvm-reference evidence verify` on TPM2 quotes made by a real TPM (swtpm) through
 # tpm2-tools — an implementation independent of ours — for every signature scheme
 # the verifier accepts: RSASSA and RSA-PSS (RSA-2048 AK) and ECDSA (P-256 AK), with

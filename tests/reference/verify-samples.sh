@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # cvm-reference verify on TDX and SNP evidence documents built from the real captured
 # quote/report samples (tests/data/evidence): the hardware evidence is
 # genuine, the reference document is another image's (tests/fuzz/corpus/fuzz-refdoc/

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # cvm-reference verify, end to end on a real TPM (swtpm) and the real measure-agent:
 #  1. the firmware part of a boot is replayed into a fresh swtpm from the events of a
 #     real reference document (tests/fuzz/corpus/fuzz-refdoc/full.json, written by

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # cvm-reference workload DISK reads a workload disk exactly as measure-agent does and
 # must print what cvm-workload pack predicted; a manifest file gives the same values;
 # a damaged disk or a file that is no workload disk is refused (exit 3).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # lib/'s layering rule (lib/README.md): a module includes lib headers only by their layer
 # path and only from its own layer or a lower one; the libc-only layers include no
 # library headers beyond libc and the kernel's UAPI.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Locating the real captured evidence samples (tests/data/evidence, origins
  * in its README) from unit tests. CVM_EVIDENCE_DIR overrides the location. A missing
  * sample is a test failure, not a skip: the samples are part of the project. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Locating firmware inputs for the SNP / TDX measurement tests:
  *   - tests/data/ovmf_AmdSev_suffix.bin (origin in its README; override the
  *     directory with CVM_TESTDATA_DIR);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* RFC 4648 §10 test vectors, and strictness of the decoder. */
 #include <errno.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* lib/measure/cel: record encoding (checked with jq --seq when jq is installed, and with our
  * own JSON reader), the flock + sticky-bit append protocol, and the log splitter. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* initrd/cpio.c: newc headers byte for byte (as GNU cpio -H newc writes them, with
  * cvm-mkinitrd's fixed owner/device fields), sorting, inode numbering, padding,
  * refusal of duplicates, missing parents and unsafe names, reproducibility. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Known-answer tests for hex, hashes, register extends and the workload contract.
  * Vectors: FIPS 180-2 "abc"; the extend chains were computed independently with
  * `printf … | openssl dgst` (see comments). */

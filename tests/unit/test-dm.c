@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* lib/disk/dm: the dm-verity table string, the DM_TABLE_LOAD buffer layout (alignment,
  * sizes, offsets) and name checks. The ioctls themselves run in the QEMU boot tests
  * (tests/boot/), since device-mapper does not work on the build host. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Event-log replay on the real captured logs (tests/data/evidence, README):
  * the GCE vTPM crypto-agile log replays to the PCR values its quotes carry (the quotes
  * themselves are checked in test-evidence-verify), the Windows legacy SHA-1 log

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Offline verification of the real captured evidence (tests/data/evidence,
  * origins in its README): every sample's signatures and chains verify, with the
  * expected outcome of the collateral checks written next to each case; then one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* lib/disk/gpt: the primary GPT of a real image, GUID byte order, CRCs, and malformed
  * headers/entries. The fixture bytes are LBA 1 (first 92 bytes) and the first three
  * entries of an early cvmforge image (systemd-repart 257, `make image`, 2026-11-23:

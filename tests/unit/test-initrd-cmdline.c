@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* initrd/cmdline.c + initrd/kcmdline.c: cvm-init's strict reading of the kernel command
  * line. The good case is the image's real command line (image/mkosi.conf.d/20-cmdline.conf
  * plus the roothash= mkosi adds). */

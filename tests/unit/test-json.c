@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* lib/util/json: strictness (what must be refused) and accessors. */
 #include <errno.h>
 #include <stdlib.h>

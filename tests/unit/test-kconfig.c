@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* kernel-config/kconfig.c: the strict .config and fragment parsers and the requirement
  * evaluation behind cvm-kconfig-check. The golden fixture is Debian's
  * linux-image-7.3.4+deb13-cloud-amd64 config (origin: kernel-config/testdata/README). */

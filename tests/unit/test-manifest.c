@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* lib/measure/manifest: the strict v1 schema (measure-agent/MANIFEST.md). Every refusal is
  * checked with the reason the agent would print. */
 #include <errno.h>

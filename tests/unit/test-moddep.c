@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* initrd/moddep: dependency closure and load order from modules.dep text, with soft
  * dependencies, built-ins, cycles, unknown names and malformed files. The dm-verity
  * lines are copied from the Debian 7.3.4+deb13-cloud-amd64 modules.dep. */

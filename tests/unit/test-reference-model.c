@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* lib/boot/pe, lib/boot/authenticode, lib/boot/uki, lib/boot/boot_pcrs, lib/doc/refdoc, lib/doc/docsig on
  * synthetic PE/UKI images built here. The real-file checks (pesign, systemd-measure,
  * a real OVMF + swtpm boot) are in tests/reference/ and tests/boot/. */

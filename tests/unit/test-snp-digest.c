@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* SEV-SNP launch digest: known answers from published vectors, regression values for
  * Debian's AmdSev firmware, VMSA layout, CPU signatures, and refusals.
  *

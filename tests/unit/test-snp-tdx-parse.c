@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* SNP report and TDX quote/TDREPORT field extraction on the real captured samples
  * (origins: tests/data/evidence/README.md). Expected values were read off the
  * files with xxd at the offsets of AMD spec 56860 / Intel sgx_quote_4.h, e.g.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* lib/util/strnum: what strtoul() would accept and we must not. */
 #include <errno.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* TDX MRTD and the OVMF metadata parser.
  *
  * No published MRTD exists for a firmware image available here, so:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* lib/disk/verity_sb: the superblock systemd-repart 257 wrote on the root-verity partition
  * of an early cvmforge image (`make image`, 2026-11-23; SectorSize=512 gives 512-byte
  * data and hash blocks), and malformed variants. Only the first 120 bytes are

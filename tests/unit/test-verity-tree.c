@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* lib/measure/verity_tree against cryptsetup: for several tree shapes (no hash block, one
  * level, two, three levels; salted and unsalted; 512-byte blocks) the root hash and
  * every byte of the hash area must equal `veritysetup format --no-superblock`. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The workload disk as the agent reads it: the manifest record (exact bytes, length
  * field, zero tail), wldisk_find on a GPT written by cvm-workload's writer (type AND
  * name, CRCs, duplicate roles), and the fields the agent's binding checks read from

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Minimal unit-test harness: each test binary is a list of CHECKs; a failed CHECK
  * prints the file, line and expression, and the binary's exit status says pass/fail.
  * Binaries run under ASan/UBSan (see the Makefile), so memory errors fail too. */
