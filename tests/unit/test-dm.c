@@ -28,28 +28,35 @@ static struct dm_verity_params base(void)
 	};
 }
 
+/* The table for p is want, for a device of want_sectors 512-byte sectors. */
+static void check_table(const struct dm_verity_params *p, const char *want, uint64_t want_sectors)
+{
+	char buf[512];
+	uint64_t sectors = 0;
+
+	CHECK_EQ_INT(dm_verity_table(p, buf, sizeof(buf), &sectors), 0);
+	CHECK_EQ_STR(buf, want);
+	CHECK_EQ_INT(sectors, want_sectors);
+}
+
 static void test_table(void)
 {
 	struct dm_verity_params p = base();
 	char buf[512];
 	uint64_t sectors = 0;
 
-	CHECK_EQ_INT(dm_verity_table(&p, buf, sizeof(buf), &sectors), 0);
-	CHECK_EQ_STR(buf, "1 254:2 254:3 4096 4096 1000 1 sha256 "
-			  "94892df1bc19ad1357595f396e606f8df1028ec17a438f227c013c7ba7688ff5 "
-			  "deadbeef 1 panic_on_corruption");
-	CHECK_EQ_INT(sectors, 8000);
+	check_table(&p, "1 254:2 254:3 4096 4096 1000 1 sha256 "
+			"94892df1bc19ad1357595f396e606f8df1028ec17a438f227c013c7ba7688ff5 "
+			"deadbeef 1 panic_on_corruption", 8000);
 
 	p.on_corruption = DM_VERITY_CORRUPTION_RESTART;
 	p.salt_len = 0;
 	p.salt = NULL;
 	p.data_block_size = p.hash_block_size = 512;
 	p.data_dev = makedev(259, 1048575); /* large minor: printed, not encoded */
-	CHECK_EQ_INT(dm_verity_table(&p, buf, sizeof(buf), &sectors), 0);
-	CHECK_EQ_STR(buf, "1 259:1048575 254:3 512 512 1000 1 sha256 "
-			  "94892df1bc19ad1357595f396e606f8df1028ec17a438f227c013c7ba7688ff5 "
-			  "- 1 restart_on_corruption");
-	CHECK_EQ_INT(sectors, 1000);
+	check_table(&p, "1 259:1048575 254:3 512 512 1000 1 sha256 "
+			"94892df1bc19ad1357595f396e606f8df1028ec17a438f227c013c7ba7688ff5 "
+			"- 1 restart_on_corruption", 1000);
 
 	p.on_corruption = DM_VERITY_CORRUPTION_EIO;
 	CHECK_EQ_INT(dm_verity_table(&p, buf, sizeof(buf), &sectors), 0);

@@ -89,6 +89,25 @@ static int has(const char *failed, const char *name)
 	return 0;
 }
 
+/* Verifies "as at" the time at (the samples' certificates expire). */
+static void set_at(struct ev_opts *o, const char *at)
+{
+	CHECK_EQ_INT(parse_time_arg(at, &o->at), 0);
+	o->have_at = 1;
+}
+
+/* The file name in a sample directory, or NULL (a failed check). */
+static uint8_t *case_read(const char *dir, const char *name, size_t *len)
+{
+	char rel[512];
+	uint8_t *b;
+
+	snprintf(rel, sizeof(rel), "%s/%s", dir, name);
+	b = sample_read(rel, len);
+	CHECK(b != NULL);
+	return b;
+}
+
 /* ---- SEV-SNP ---- */
 
 static void test_snp(void)
@@ -110,19 +129,15 @@ static void test_snp(void)
 		uint8_t *rep;
 		size_t len;
 
-		snprintf(rel, sizeof(rel), "%s/report.bin", cases[i].dir);
-		rep = sample_read(rel, &len);
-		CHECK(rep != NULL);
+		rep = case_read(cases[i].dir, "report.bin", &len);
 		if (!rep)
 			continue;
 		snprintf(rel, sizeof(rel), "%s/%s", cases[i].dir, cases[i].cert);
 		o.cert = path_of(rel);
 		snprintf(rel, sizeof(rel), "%s/%s", cases[i].dir, cases[i].chain);
 		o.chain = path_of(rel);
-		if (cases[i].at) {
-			CHECK_EQ_INT(parse_time_arg(cases[i].at, &o.at), 0);
-			o.have_at = 1;
-		}
+		if (cases[i].at)
+			set_at(&o, cases[i].at);
 		CHECK_EQ_STR(run(ev_verify_snp, rep, len, &o), cases[i].want);
 		free(rep);
 	}
@@ -275,9 +290,7 @@ static void test_tdx(void)
 		uint8_t *q;
 		size_t len;
 
-		snprintf(rel, sizeof(rel), "%s/quote.dat", cases[i].dir);
-		q = sample_read(rel, &len);
-		CHECK(q != NULL);
+		q = case_read(cases[i].dir, "quote.dat", &len);
 		if (!q)
 			continue;
 		if (cases[i].collateral) {
@@ -285,10 +298,8 @@ static void test_tdx(void)
 			o.collateral = path_of(rel);
 			o.chain = tdx_common("tdx/common/intel_tcb_signing_chain.pem");
 		}
-		if (cases[i].at) {
-			CHECK_EQ_INT(parse_time_arg(cases[i].at, &o.at), 0);
-			o.have_at = 1;
-		}
+		if (cases[i].at)
+			set_at(&o, cases[i].at);
 		CHECK_EQ_STR(run(ev_verify_tdx, q, len, &o), cases[i].want);
 		if (i == 3) {
 			o.allow_tcb = "UpToDate,OutOfDate";
@@ -425,8 +436,7 @@ static void test_tdx_collateral_flips(void)
 	snprintf(dir, sizeof(dir), "%s", collateral_subset("collateral", names, 3));
 	o.collateral = dir;
 	o.chain = tdx_common("tdx/common/intel_tcb_signing_chain.pem");
-	CHECK_EQ_INT(parse_time_arg("2023-06-20", &o.at), 0);
-	o.have_at = 1;
+	set_at(&o, "2023-06-20");
 	for (size_t i = 12; i + 20 < tlen; i += 97) {
 		const char *f;
 
@@ -531,8 +541,7 @@ static void test_tdx_issuer_crl_required(void)
 		return;
 	o.collateral = collateral_subset("collateral-rootcrl-only", root_only, 3);
 	o.chain = tdx_common("tdx/common/intel_tcb_signing_chain.pem");
-	CHECK_EQ_INT(parse_time_arg("2023-06-20", &o.at), 0);
-	o.have_at = 1;
+	set_at(&o, "2023-06-20");
 	f = run(ev_verify_tdx, q, len, &o);
 	CHECK(has(f, "pck-chain"));
 	CHECK(has(f, "crl"));
@@ -616,8 +625,7 @@ static void test_snp_strict_policy(void)
 		return;
 	o.cert = path_of("sev-snp/03-trustee-milan-v3-vlek/vlek.der");
 	o.chain = path_of("sev-snp/03-trustee-milan-v3-vlek/asvk_ark_milan.pem");
-	CHECK_EQ_INT(parse_time_arg("2025-06-01", &o.at), 0);
-	o.have_at = 1;
+	set_at(&o, "2025-06-01");
 	CHECK_EQ_STR(run(ev_verify_snp, rep, len, &o), "vmpl");
 	pol.have_vmpl = 1;
 	pol.vmpl = 1;
@@ -686,8 +694,7 @@ static void test_tdx_strict_policy(void)
 	qe = (size_t)(sig.qe_report_raw - buf);
 	o.collateral = collateral_subset("collateral-full", full, 4);
 	o.chain = tdx_common("tdx/common/intel_tcb_signing_chain.pem");
-	CHECK_EQ_INT(parse_time_arg("2023-06-20", &o.at), 0);
-	o.have_at = 1;
+	set_at(&o, "2023-06-20");
 	o.have_td_attributes = o.have_xfam = 0;
 	pol.relax = RELAX_TDX_CONFIG;
 	policy_apply(&pol, PLATFORM_TDX, &o);
