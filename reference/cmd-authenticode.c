@@ -9,6 +9,7 @@
 
 #include "boot/authenticode.h"
 #include "commands.h"
+#include "options.h"
 #include "util/file.h"
 #include "util/hex.h"
 
@@ -21,8 +22,7 @@ int cmd_authenticode(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "alg", required_argument, NULL, 'a' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+		OPTIONS_END,
 	};
 	enum digest_alg alg = DIGEST_SHA256;
 	uint8_t md[DIGEST_MAX], *buf = NULL;
@@ -30,7 +30,7 @@ int cmd_authenticode(int argc, char **argv)
 	size_t len = 0;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "a:h", opts, NULL)) != -1)
+	while ((c = next_option(argc, argv, "a:h", opts, usage_text, &r)) > 0)
 		switch (c) {
 		case 'a':
 			if (digest_from_name(optarg, &alg) < 0 ||
@@ -38,9 +38,9 @@ int cmd_authenticode(int argc, char **argv)
 				return complain(EXIT_USAGE, "--alg: '%s' is not sha256 or sha384", optarg);
 			}
 			break;
-		case 'h': return show_usage(usage_text, EXIT_OK);
-		default: return show_usage(usage_text, EXIT_USAGE);
 		}
+	if (c < 0)
+		return r;
 	if (optind + 1 != argc)
 		return show_usage(usage_text, EXIT_USAGE);
 

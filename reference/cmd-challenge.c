@@ -22,6 +22,7 @@
 #include "ak-binding.h"
 #include "challenge-record.h"
 #include "commands.h"
+#include "options.h"
 #include "evidence.h"
 #include "evidence/tpm_credential.h"
 #include "util/file.h"
@@ -113,8 +114,7 @@ int cmd_challenge(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "request", required_argument, NULL, 'q' },
 		{ "at", required_argument, NULL, 'a' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+		OPTIONS_END,
 	};
 	const char *ev_path = NULL, *ek_ca = NULL, *record = NULL, *request = NULL;
 	struct json_value *ev = NULL;
@@ -125,7 +125,7 @@ int cmd_challenge(int argc, char **argv)
 	time_t at;
 	int have_at = 0, c, r;
 
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1)
+	while ((c = next_option(argc, argv, "o:h", opts, usage_text, &r)) > 0)
 		switch (c) {
 		case 'E': ev_path = optarg; break;
 		case 'k': ek_ca = optarg; break;
@@ -136,13 +136,11 @@ int cmd_challenge(int argc, char **argv)
 				return complain(EXIT_USAGE, "--at %s: expected YYYY-MM-DD[THH:MM:SSZ] or @SECONDS", optarg);
 			have_at = 1;
 			break;
-		case 'h': fputs(usage_text, stdout); return EXIT_OK;
-		default: fputs(usage_text, stderr); return EXIT_USAGE;
 		}
-	if (optind != argc || !ev_path || !ek_ca || !record || !request) {
-		fputs(usage_text, stderr);
-		return EXIT_USAGE;
-	}
+	if (c < 0)
+		return r;
+	if (optind != argc || !ev_path || !ek_ca || !record || !request)
+		return show_usage(usage_text, EXIT_USAGE);
 	r = load_tpm_evidence(ev_path, &ev);
 	if (r < 0)
 		return complain(EXIT_INPUT, "%s: %s", ev_path,

@@ -12,6 +12,7 @@
 
 #include "evidence/cel_read.h"
 #include "commands.h"
+#include "options.h"
 #include "util/file.h"
 #include "util/hex.h"
 #include "util/json.h"
@@ -372,15 +373,14 @@ int cmd_eventlog(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "format", required_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+		OPTIONS_END,
 	};
 	enum tcg_log_format fmt = TCG_LOG_AUTO;
 	int json = 0, cel = -1, c, r;
 	uint8_t *buf = NULL;
 	size_t len;
 
-	while ((c = getopt_long(argc, argv, "jf:h", opts, NULL)) != -1)
+	while ((c = next_option(argc, argv, "jf:h", opts, usage, &r)) > 0)
 		switch (c) {
 		case 'j': json = 1; break;
 		case 'f':
@@ -389,18 +389,14 @@ int cmd_eventlog(int argc, char **argv)
 			else if (strcmp(optarg, "sha1") == 0) { fmt = TCG_LOG_SHA1; cel = 0; }
 			else if (strcmp(optarg, "ccel") == 0) { fmt = TCG_LOG_CCEL; cel = 0; }
 			else if (strcmp(optarg, "cel") == 0) cel = 1;
-			else {
-				fputs(usage, stderr);
-				return EXIT_USAGE;
-			}
+			else
+				return show_usage(usage, EXIT_USAGE);
 			break;
-		case 'h': fputs(usage, stdout); return EXIT_OK;
-		default: fputs(usage, stderr); return EXIT_USAGE;
 		}
-	if (optind + 1 != argc) {
-		fputs(usage, stderr);
-		return EXIT_USAGE;
-	}
+	if (c < 0)
+		return r;
+	if (optind + 1 != argc)
+		return show_usage(usage, EXIT_USAGE);
 	r = file_read_all(argv[optind], EVENTLOG_MAX, &buf, &len);
 	if (r < 0) {
 		fprintf(stderr, "cvm-reference: %s: %s\n", argv[optind],

@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "evidence.h"
 #include "ev-options.h"
+#include "options.h"
 #include "util/file.h"
 #include "util/hex.h"
 #include "util/json_write.h"
@@ -284,12 +285,11 @@ static int verify_parse_args(int argc, char **argv, struct ev_opts *o, const cha
 		{ "min-tcb", required_argument, NULL, 'm' },
 		{ "allow-tcb", required_argument, NULL, 'A' },
 		{ "expect", required_argument, NULL, 'x' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+		OPTIONS_END,
 	};
-	int c, taken;
+	int c, taken, code;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = next_option(argc, argv, "h", opts, verify_usage, &code)) > 0) {
 		taken = ev_option(c, optarg, o);
 		if (taken < 0)
 			return EXIT_USAGE;
@@ -312,14 +312,12 @@ static int verify_parse_args(int argc, char **argv, struct ev_opts *o, const cha
 				return EXIT_USAGE;
 			}
 			break;
-		case 'h': fputs(verify_usage, stdout); return EXIT_OK;
-		default: fputs(verify_usage, stderr); return EXIT_USAGE;
 		}
 	}
-	if (optind + 1 != argc) {
-		fputs(verify_usage, stderr);
-		return EXIT_USAGE;
-	}
+	if (c < 0)
+		return code;
+	if (optind + 1 != argc)
+		return show_usage(verify_usage, EXIT_USAGE);
 	*file = argv[optind];
 	return -1;
 }

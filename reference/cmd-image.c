@@ -16,6 +16,7 @@
 
 #include "boot/boot_pcrs.h"
 #include "commands.h"
+#include "options.h"
 #include "measure/digest.h"
 #include "util/hex.h"
 #include "boot/ovmf.h"
@@ -442,12 +443,11 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "key", required_argument, NULL, O_KEY },
 		{ "pcr11-phases", required_argument, NULL, O_PHASES },
 		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+		OPTIONS_END,
 	};
 	char *orders[MAX_LIST];
 	size_t n;
-	int c;
+	int c, code;
 
 	o->vcpus[0] = 1;
 	o->n_vcpus = 1;
@@ -458,7 +458,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	o->n_orders = 2;
 	o->guest_features = SNP_GUEST_FEATURES_DEFAULT;
 	o->key = getenv("CVMFORGE_SIGNING_KEY");
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1)
+	while ((c = next_option(argc, argv, "o:h", opts, usage_text, &code)) > 0)
 		switch (c) {
 		case O_UKI: o->uki = optarg; break;
 		case O_DISK: o->disk = optarg; break;
@@ -494,9 +494,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			if (parse_uint(optarg, 16, UINT64_MAX, &o->guest_features) < 0)
 				return complain(EXIT_USAGE, "--guest-features: not a hex number");
 			break;
-		case 'h': show_usage(usage_text, EXIT_OK); return -1;
-		default: return show_usage(usage_text, EXIT_USAGE);
 		}
+	if (c < 0)
+		return code == EXIT_OK ? -1 : code;
 	if (optind + 1 != argc)
 		return show_usage(usage_text, EXIT_USAGE);
 	o->dir = argv[optind];

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "options.h"
 #include "doc/docsig.h"
 #include "util/file.h"
 #include "sign.h"
@@ -51,8 +52,7 @@ int cmd_sign(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "key", required_argument, NULL, 'k' },
 		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+		OPTIONS_END,
 	};
 	static const char usage[] = "usage: cvm-reference sign [--key KEY.pem] [-o SIG] DOC\n"
 				    "  (key default: $CVMFORGE_SIGNING_KEY; SIG default: DOC.sig)\n";
@@ -62,13 +62,13 @@ int cmd_sign(int argc, char **argv)
 	size_t len = 0;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "k:o:h", opts, NULL)) != -1)
+	while ((c = next_option(argc, argv, "k:o:h", opts, usage, &r)) > 0)
 		switch (c) {
 		case 'k': key = optarg; break;
 		case 'o': out = optarg; break;
-		case 'h': return show_usage(usage, EXIT_OK);
-		default: return show_usage(usage, EXIT_USAGE);
 		}
+	if (c < 0)
+		return r;
 	if (optind + 1 != argc || !key || !*key)
 		return show_usage(usage, EXIT_USAGE);
 	if (!out) {
@@ -88,8 +88,7 @@ int cmd_verify_signature(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "pubkey", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+		OPTIONS_END,
 	};
 	static const char usage[] = "usage: cvm-reference verify-signature --pubkey PUB.pem DOC [SIG]\n";
 	const char *pub = NULL, *doc, *sigp;
@@ -98,12 +97,12 @@ int cmd_verify_signature(int argc, char **argv)
 	char sig_path[4096];
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "p:h", opts, NULL)) != -1)
+	while ((c = next_option(argc, argv, "p:h", opts, usage, &r)) > 0)
 		switch (c) {
 		case 'p': pub = optarg; break;
-		case 'h': return show_usage(usage, EXIT_OK);
-		default: return show_usage(usage, EXIT_USAGE);
 		}
+	if (c < 0)
+		return r;
 	if (!pub || optind >= argc || argc - optind > 2)
 		return show_usage(usage, EXIT_USAGE);
 	doc = argv[optind];

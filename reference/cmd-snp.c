@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "options.h"
 #include "measure/digest.h"
 #include "util/file.h"
 #include "util/hex.h"
@@ -137,14 +138,13 @@ static int parse_opts(int argc, char **argv, struct snp_opts *o)
 		{ "vcpus", required_argument, NULL, 'n' },
 		{ "vcpu-type", required_argument, NULL, 't' },
 		{ "guest-features", required_argument, NULL, 'g' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+		OPTIONS_END,
 	};
-	int c;
+	int c, code;
 
 	o->features = SNP_GUEST_FEATURES_DEFAULT;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1)
+	while ((c = next_option(argc, argv, "h", opts, USAGE, &code)) > 0)
 		switch (c) {
 		case 'o': o->ovmf = optarg; break;
 		case 'H': o->ovmf_hash = optarg; break;
@@ -160,9 +160,9 @@ static int parse_opts(int argc, char **argv, struct snp_opts *o)
 			if (parse_hex64(optarg, &o->features) < 0)
 				return complain(EXIT_USAGE, "--guest-features '%s': not a 64-bit hex number", optarg);
 			break;
-		case 'h': show_usage(USAGE, EXIT_OK); return -1;
-		default: return show_usage(USAGE, EXIT_USAGE);
 		}
+	if (c < 0)
+		return code == EXIT_OK ? -1 : code;
 	if (optind != argc || (!o->ovmf == !o->ovmf_hash) || (!!o->ovmf_hash != !!o->meta) ||
 	    (o->meta && o->ovmf))
 		return show_usage(USAGE, EXIT_USAGE);

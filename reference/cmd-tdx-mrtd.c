@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "options.h"
 #include "util/file.h"
 #include "util/hex.h"
 #include "boot/ovmf.h"
@@ -33,8 +34,7 @@ int cmd_tdx_mrtd(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "ovmf", required_argument, NULL, 'o' },
 		{ "page-order", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+		OPTIONS_END,
 	};
 	enum tdx_mrtd_order order = TDX_MRTD_PER_PAGE;
 	const char *ovmf = NULL;
@@ -46,16 +46,16 @@ int cmd_tdx_mrtd(int argc, char **argv)
 
 	set_program_name("cvm-reference tdx-mrtd");
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1)
+	while ((c = next_option(argc, argv, "h", opts, USAGE, &r)) > 0)
 		switch (c) {
 		case 'o': ovmf = optarg; break;
 		case 'p':
 			if (tdx_mrtd_order_from_name(optarg, &order) < 0)
 				return complain(EXIT_USAGE, "--page-order '%s': use per-page or two-pass", optarg);
 			break;
-		case 'h': return show_usage(USAGE, EXIT_OK);
-		default: return show_usage(USAGE, EXIT_USAGE);
 		}
+	if (c < 0)
+		return r;
 	if (!ovmf || optind != argc)
 		return show_usage(USAGE, EXIT_USAGE);
 

@@ -42,6 +42,7 @@
 #include "doc/docsig.h"
 #include "evidence.h"
 #include "ev-options.h"
+#include "options.h"
 #include "policy.h"
 #include "util/file.h"
 #include "util/hex.h"
@@ -606,12 +607,11 @@ static int verify_parse_args(int argc, char **argv, struct verify_args *a)
 		{ "ek-ca", required_argument, NULL, 'k' },
 		{ "challenge", required_argument, NULL, 'G' },
 		{ "activation", required_argument, NULL, 'V' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+		OPTIONS_END,
 	};
-	int c, taken;
+	int c, taken, code;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = next_option(argc, argv, "h", opts, usage, &code)) > 0) {
 		taken = ev_option(c, optarg, &a->o);
 		if (!taken)
 			taken = policy_option(c, optarg, &a->pol, &a->o);
@@ -625,10 +625,8 @@ static int verify_parse_args(int argc, char **argv, struct verify_args *a)
 		case 'w': a->disk = optarg; break;
 		case 'm': a->manifest = optarg; break;
 		case 'i':
-			if (a->n_ids == 2) {
-				fputs(usage, stderr);
-				return EXIT_USAGE;
-			}
+			if (a->n_ids == 2)
+				return show_usage(usage, EXIT_USAGE);
 			a->ids[a->n_ids++] = optarg;
 			break;
 		case 'K': a->ref_key = optarg; break;
@@ -636,26 +634,23 @@ static int verify_parse_args(int argc, char **argv, struct verify_args *a)
 		case 'k': a->bind.ek_ca = optarg; break;
 		case 'G': a->bind.challenge = optarg; break;
 		case 'V': a->bind.activation = optarg; break;
-		case 'h': fputs(usage, stdout); return EXIT_OK;
-		default: fputs(usage, stderr); return EXIT_USAGE;
 		}
 	}
+	if (c < 0)
+		return code;
 	/* The nonce is what makes the evidence fresh; the workload what makes it ours;
 	 * the platforms what the customer trusts. None is optional: what the evidence
 	 * lists never decides what is checked. */
 	if (optind != argc || !a->ref_path || !a->ev_path || !a->o.have_nonce ||
-	    (!!a->disk + !!a->manifest + !!a->n_ids) != 1) {
-		fputs(usage, stderr);
-		return EXIT_USAGE;
-	}
+	    (!!a->disk + !!a->manifest + !!a->n_ids) != 1)
+		return show_usage(usage, EXIT_USAGE);
 	/* a key given is checked: --unsigned-reference then relaxes nothing */
 	if (a->ref_key)
 		a->pol.relax &= ~(unsigned)RELAX_UNSIGNED_REFERENCE;
 	if (!a->pol.platforms) {
 		fputs("cvm-reference: verify: --platform tdx|snp|vtpm (or a policy file's \"platforms\") is required\n",
 		      stderr);
-		fputs(usage, stderr);
-		return EXIT_USAGE;
+		return show_usage(usage, EXIT_USAGE);
 	}
 	return -1;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "options.h"
 #include "util/file.h"
 #include "util/hex.h"
 #include "util/json_write.h"
@@ -44,8 +45,7 @@ int cmd_workload(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "manifest", required_argument, NULL, 'm' },
 		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+		OPTIONS_END,
 	};
 	const char *manifest = NULL, *disk = NULL;
 	struct workload_identity id;
@@ -54,13 +54,13 @@ int cmd_workload(int argc, char **argv)
 	size_t len = 0;
 	int json = 0, c, r;
 
-	while ((c = getopt_long(argc, argv, "m:jh", opts, NULL)) != -1)
+	while ((c = next_option(argc, argv, "m:jh", opts, USAGE, &r)) > 0)
 		switch (c) {
 		case 'm': manifest = optarg; break;
 		case 'j': json = 1; break;
-		case 'h': return show_usage(USAGE, EXIT_OK);
-		default: return show_usage(USAGE, EXIT_USAGE);
 		}
+	if (c < 0)
+		return r;
 	if (optind + 1 == argc && !manifest)
 		disk = argv[optind];
 	else if (optind != argc || !manifest)
