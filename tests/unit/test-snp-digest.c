@@ -203,35 +203,43 @@ static void test_published(const uint8_t *fx, size_t fx_len)
 	}
 }
 
+/* Expected launch digests of 2 vCPUs of plain SNP (FEAT_SNP), one per CPU type. */
+struct cpu_digest {
+	const char *type, *expect;
+};
+
+static void check_cpu_digests(const struct snp_firmware *fw, const struct snp_kernel_hashes *kh,
+			      const struct cpu_digest *v, size_t n)
+{
+	uint8_t d[48];
+
+	for (size_t i = 0; i < n; i++) {
+		CHECK_EQ_INT(snp_finish(fw, kh, 2, v[i].type, FEAT_SNP, d), 0);
+		CHECK(digest_is(d, v[i].expect));
+	}
+}
+
 /* Only the VMSA's RDX differs between these CPU types; regression values (see top). */
 static void test_cpu_types(const uint8_t *fx, size_t fx_len)
 {
-	static const struct {
-		const char *type, *expect;
-	} v[] = {
+	static const struct cpu_digest v[] = {
 		{ "EPYC", "3b19810237c822c8093beb6acb50c78e3c3b0289ba07c1c8a245d68168bb6f017063252c57a7192e214bfe2f105fe6ad" },
 		{ "EPYC-Milan", "f1ef6c0c669736182670ebd9f53ff4f2b9066d6ad72fcd0ca417e6f0326b76fb529d1ac9ce251d2a060f144410ae97b5" },
 		{ "EPYC-Genoa", "cc9900376ed72eb2c52638b072725ea62cabee8f4dbd3d19a7b6b9714a51cf794867d9b586ee75d3e25e78e572602716" },
 	};
 	struct snp_firmware fw;
 	struct snp_kernel_hashes kh;
-	uint8_t d[48];
 
 	CHECK_EQ_INT(snp_firmware_load(fx, fx_len, &fw), 0);
 	CHECK_EQ_INT(snp_kernel_hashes((const uint8_t *)"", 0, NULL, 0, cmdline_ssm, &kh), 0);
-	for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
-		CHECK_EQ_INT(snp_finish(&fw, &kh, 2, v[i].type, FEAT_SNP, d), 0);
-		CHECK(digest_is(d, v[i].expect));
-	}
+	check_cpu_digests(&fw, &kh, v, sizeof(v) / sizeof(v[0]));
 }
 
 /* Debian sid ovmf-amdsev 2025.11: SVSM_CAA section, KERNEL_HASHES after the last
  * SEC_MEM. Regression values (see top). */
 static void test_debian_amdsev(void)
 {
-	static const struct {
-		const char *type, *expect;
-	} nok[] = {
+	static const struct cpu_digest nok[] = {
 		{ "EPYC", "a3c946257b3cef8f1e25dd03cb84f9f01313ae9135c32acc7e01f4204aa447aaa196530d5999be0f114462d2546cd02d" },
 		{ "EPYC-v4", "a3c946257b3cef8f1e25dd03cb84f9f01313ae9135c32acc7e01f4204aa447aaa196530d5999be0f114462d2546cd02d" },
 		{ "EPYC-Milan", "54a8c0dd731ffacb4980b3bf926adcbfef705146fdf443ca2a03c3104610a8add28b31c86df235618a610a94797f056d" },
@@ -252,10 +260,7 @@ static void test_debian_amdsev(void)
 	CHECK_EQ_INT(fw.sev.n_sections, 7);
 	CHECK_EQ_INT(fw.sev.sections[4].type, OVMF_SEV_SVSM_CAA);
 	CHECK_EQ_INT(fw.sev.sections[6].type, OVMF_SEV_SNP_KERNEL_HASHES);
-	for (size_t i = 0; i < sizeof(nok) / sizeof(nok[0]); i++) {
-		CHECK_EQ_INT(snp_finish(&fw, NULL, 2, nok[i].type, FEAT_SNP, d), 0);
-		CHECK(digest_is(d, nok[i].expect));
-	}
+	check_cpu_digests(&fw, NULL, nok, sizeof(nok) / sizeof(nok[0]));
 
 	struct snp_launch_params p = {
 		.ovmf = fwb, .ovmf_len = len,
