@@ -19,6 +19,14 @@ static int parse_cfg(const char *buf, size_t len, struct kc_config *c, struct kc
 	return kc_config_parse(buf, len, c, e);
 }
 
+/* The symbol name of c when it is there with kind k, else NULL. */
+static const struct kc_symbol *find_kind(const struct kc_config *c, const char *name, enum kc_kind k)
+{
+	const struct kc_symbol *s = kc_config_find(c, name);
+
+	return s && s->kind == k ? s : NULL;
+}
+
 static void test_config_valid(void)
 {
 	static const char cfg[] =
@@ -43,26 +51,17 @@ static void test_config_valid(void)
 
 	CHECK_EQ_INT(parse_cfg(S(cfg), &c, &e), 0);
 	CHECK_EQ_INT(c.n, 10);
-	s = kc_config_find(&c, "EFI");
-	CHECK(s && s->kind == KC_YES && s->line == 5);
-	s = kc_config_find(&c, "EROFS_FS");
-	CHECK(s && s->kind == KC_MOD);
-	s = kc_config_find(&c, "DEVMEM");
-	CHECK(s && s->kind == KC_UNSET && s->line == 7);
-	s = kc_config_find(&c, "LSM");
-	CHECK(s && s->kind == KC_STRING && s->value_len == 19 &&
+	CHECK((s = find_kind(&c, "EFI", KC_YES)) && s->line == 5);
+	CHECK(find_kind(&c, "EROFS_FS", KC_MOD));
+	CHECK((s = find_kind(&c, "DEVMEM", KC_UNSET)) && s->line == 7);
+	CHECK((s = find_kind(&c, "LSM", KC_STRING)) && s->value_len == 19 &&
 	      memcmp(s->value, "lockdown,yama,\\\"q\\\\", 19) == 0);
-	s = kc_config_find(&c, "NR_CPUS");
-	CHECK(s && s->kind == KC_NUMBER && s->value_len == 2);
-	s = kc_config_find(&c, "PHYSICAL_START");
-	CHECK(s && s->kind == KC_NUMBER);
+	CHECK((s = find_kind(&c, "NR_CPUS", KC_NUMBER)) && s->value_len == 2);
+	CHECK(find_kind(&c, "PHYSICAL_START", KC_NUMBER));
 	CHECK(kc_config_find(&c, "NEG") != NULL);
-	s = kc_config_find(&c, "EMPTY");
-	CHECK(s && s->kind == KC_STRING && s->value_len == 0);
-	s = kc_config_find(&c, "OFF");
-	CHECK(s && s->kind == KC_UNSET);
-	s = kc_config_find(&c, "LAST");
-	CHECK(s && s->kind == KC_YES && s->line == 15);
+	CHECK((s = find_kind(&c, "EMPTY", KC_STRING)) && s->value_len == 0);
+	CHECK(find_kind(&c, "OFF", KC_UNSET));
+	CHECK((s = find_kind(&c, "LAST", KC_YES)) && s->line == 15);
 	CHECK(kc_config_find(&c, "EF") == NULL);
 	CHECK(kc_config_find(&c, "EFI_STUB") == NULL);
 	CHECK(kc_config_find(&c, "") == NULL);
