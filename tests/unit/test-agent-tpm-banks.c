@@ -83,6 +83,24 @@ static void test_accepted(void)
 	CHECK(got[0] == DIGEST_SHA1);
 }
 
+/* parse refuses sel with err, and the agent's detail says so. */
+static void check_refused(const TPML_PCR_SELECTION *sel, int err, const char *detail)
+{
+	enum digest_alg got[TPM_MAX_BANKS];
+	size_t n;
+
+	CHECK_EQ_INT(parse(sel, got, &n), err);
+	CHECK(agent_detail_has(detail));
+}
+
+/* The same for an answer listing the n banks b. */
+static void check_banks_refused(const struct bank *b, size_t n, int err, const char *detail)
+{
+	TPML_PCR_SELECTION sel = answer(b, n);
+
+	check_refused(&sel, err, detail);
+}
+
 /* F8: more active banks than the arrays hold, and banks reported twice. */
 static void test_too_many_and_duplicates(void)
 {
@@ -96,31 +114,18 @@ static void test_too_many_and_duplicates(void)
 					     { TPM2_ALG_SHA256, true } };
 	static const struct bank twice_inactive[] = { { TPM2_ALG_SHA256, true }, { TPM2_ALG_SHA256, false } };
 	struct bank sixteen[TPM2_NUM_PCR_BANKS];
-	TPML_PCR_SELECTION sel;
-	enum digest_alg got[TPM_MAX_BANKS];
-	size_t n;
 
-	sel = answer(five, 5);
-	CHECK_EQ_INT(parse(&sel, got, &n), -E2BIG);
-	CHECK(agent_detail_has("5 active PCR banks, at most 4"));
+	check_banks_refused(five, 5, -E2BIG, "5 active PCR banks, at most 4");
 
 	for (size_t i = 0; i < TPM2_NUM_PCR_BANKS; i++)
 		sixteen[i] = (struct bank){ (TPMI_ALG_HASH)(0x1000 + i), true };
-	sel = answer(sixteen, TPM2_NUM_PCR_BANKS);
-	CHECK_EQ_INT(parse(&sel, got, &n), -E2BIG);
-	CHECK(agent_detail_has("16 active PCR banks"));
+	check_banks_refused(sixteen, TPM2_NUM_PCR_BANKS, -E2BIG, "16 active PCR banks");
 
-	sel = answer(same, 6);
-	CHECK_EQ_INT(parse(&sel, got, &n), -EBADMSG);
-	CHECK(agent_detail_has("PCR bank sha256 reported twice"));
+	check_banks_refused(same, 6, -EBADMSG, "PCR bank sha256 reported twice");
 
-	sel = answer(twice, 3);
-	CHECK_EQ_INT(parse(&sel, got, &n), -EBADMSG);
-	CHECK(agent_detail_has("PCR bank sha256 reported twice"));
+	check_banks_refused(twice, 3, -EBADMSG, "PCR bank sha256 reported twice");
 
-	sel = answer(twice_inactive, 2);
-	CHECK_EQ_INT(parse(&sel, got, &n), -EBADMSG);
-	CHECK(agent_detail_has("reported twice"));
+	check_banks_refused(twice_inactive, 2, -EBADMSG, "reported twice");
 }
 
 /* What the agent cannot extend, or an answer that is not a TPML_PCR_SELECTION. */
@@ -132,27 +137,21 @@ static void test_refused(void)
 	enum digest_alg got[TPM_MAX_BANKS];
 	size_t n;
 
-	sel = answer(unknown, 2);
-	CHECK_EQ_INT(parse(&sel, got, &n), -EOPNOTSUPP);
-	CHECK(agent_detail_has("active PCR bank with unsupported hash 0x0012"));
+	check_banks_refused(unknown, 2, -EOPNOTSUPP, "active PCR bank with unsupported hash 0x0012");
 
-	sel = answer(none, 2);
-	CHECK_EQ_INT(parse(&sel, got, &n), -ENODEV);
-	CHECK(agent_detail_has("no active PCR bank"));
+	check_banks_refused(none, 2, -ENODEV, "no active PCR bank");
 	sel = answer(none, 0);
 	CHECK_EQ_INT(parse(&sel, got, &n), -ENODEV);
 
 	/* more entries than the structure has room for */
 	sel = answer(none, 2);
 	sel.count = TPM2_NUM_PCR_BANKS + 1;
-	CHECK_EQ_INT(parse(&sel, got, &n), -EBADMSG);
-	CHECK(agent_detail_has("17 PCR banks listed"));
+	check_refused(&sel, -EBADMSG, "17 PCR banks listed");
 
 	/* a selection longer than its array */
 	sel = answer(unknown, 1);
 	sel.pcrSelections[0].sizeofSelect = TPM2_PCR_SELECT_MAX + 1;
-	CHECK_EQ_INT(parse(&sel, got, &n), -EBADMSG);
-	CHECK(agent_detail_has("selection of 5 bytes"));
+	check_refused(&sel, -EBADMSG, "selection of 5 bytes");
 }
 
 int main(void)
