@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Locating the real captured evidence samples (tests/data/evidence, origins
  * in its README) from unit tests. CVM_EVIDENCE_DIR overrides the location. A missing
- * sample is a test failure, not a skip: the samples are part of the project. */
+ * sample is a failed check, not a skip: the samples are part of the project. */
 #ifndef CVM_EVIDENCE_SAMPLES_H
 #define CVM_EVIDENCE_SAMPLES_H
 
@@ -12,6 +12,7 @@
 
 #include "util/file.h"
 #include "util/hex.h"
+#include "unit.h"
 
 static inline const char *evidence_dir(void)
 {
@@ -25,7 +26,8 @@ static inline void sample_path(const char *rel, char *out, size_t n)
 	snprintf(out, n, "%s/%s", evidence_dir(), rel);
 }
 
-/* Reads a sample into a fresh buffer; prints and returns NULL when unreadable. */
+/* Reads a sample into a fresh buffer; when unreadable, prints why, fails a check and
+ * returns NULL. */
 static inline uint8_t *sample_read(const char *rel, size_t *ret_len)
 {
 	char path[4096];
@@ -34,11 +36,10 @@ static inline uint8_t *sample_read(const char *rel, size_t *ret_len)
 
 	sample_path(rel, path, sizeof(path));
 	r = file_read_all(path, 64u << 20, &buf, ret_len);
-	if (r < 0) {
+	if (r < 0)
 		fprintf(stderr, "%s: %s\n", path, strerror(-r));
-		return NULL;
-	}
-	return buf;
+	CHECK(r == 0);
+	return r < 0 ? NULL : buf;
 }
 
 /* Lowercase hex of b[0..n) in a static buffer (one use per expression). */
