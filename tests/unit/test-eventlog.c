@@ -56,17 +56,31 @@ static int compare_pcr_txt(const char *rel, const struct tcg_replay *rp, size_t 
 	return matched;
 }
 
+/* Reads the firmware log sample rel and replays it into rp (NULL: out of memory).
+ * Returns the log, or NULL after a failed check. */
+static uint8_t *replayed_sample(const char *rel, size_t *len, struct tcg_replay *rp)
+{
+	uint8_t *log = sample_read(rel, len);
+
+	CHECK(rp != NULL);
+	if (!rp) {
+		free(log);
+		return NULL;
+	}
+	if (log)
+		CHECK_EQ_INT(tcg_log_replay(log, *len, TCG_LOG_AUTO, rp), 0);
+	return log;
+}
+
 static void test_gce(void)
 {
 	struct tcg_replay *rp = malloc(sizeof(*rp));
 	uint8_t *log;
 	size_t len;
 
-	log = sample_read("tpm/01-gce-cos85-vtpm-quotes/binary_bios_measurements", &len);
-	CHECK(log && rp);
-	if (!log || !rp)
+	log = replayed_sample("tpm/01-gce-cos85-vtpm-quotes/binary_bios_measurements", &len, rp);
+	if (!log)
 		goto out;
-	CHECK_EQ_INT(tcg_log_replay(log, len, TCG_LOG_AUTO, rp), 0);
 	CHECK_EQ_INT(rp->format, TCG_LOG_CRYPTO_AGILE);
 	CHECK_EQ_INT(rp->n_banks, 3);
 	CHECK_EQ_INT(rp->n_events, 44);
@@ -98,10 +112,8 @@ static void test_windows_sha1(void)
 	uint8_t *log;
 	size_t len;
 
-	log = sample_read("tpm/02-gce-windows-vtpm-sha1/binary_bios_measurements", &len);
-	CHECK(log && rp);
-	if (log && rp) {
-		CHECK_EQ_INT(tcg_log_replay(log, len, TCG_LOG_AUTO, rp), 0);
+	log = replayed_sample("tpm/02-gce-windows-vtpm-sha1/binary_bios_measurements", &len, rp);
+	if (log) {
 		CHECK_EQ_INT(rp->format, TCG_LOG_SHA1);
 		CHECK_EQ_INT(compare_pcr_txt("tpm/02-gce-windows-vtpm-sha1/pcrs_sha1.txt", rp, 0), 8);
 	}
@@ -116,13 +128,11 @@ static void test_ccel(void)
 	uint8_t *log, *quote;
 	size_t len, qlen;
 
-	log = sample_read("tdx/03-gotdxguest-gcp-cos113-ccel/ccel_eventlog.bin", &len);
+	log = replayed_sample("tdx/03-gotdxguest-gcp-cos113-ccel/ccel_eventlog.bin", &len, rp);
 	quote = sample_read("tdx/03-gotdxguest-gcp-cos113-ccel/quote.dat", &qlen);
-	CHECK(log && quote && rp);
-	if (!log || !quote || !rp)
+	if (!log || !quote)
 		goto out;
 	CHECK_EQ_INT(tdx_quote_parse(quote, qlen, &q), 0);
-	CHECK_EQ_INT(tcg_log_replay(log, len, TCG_LOG_AUTO, rp), 0);
 	CHECK_EQ_INT(rp->format, TCG_LOG_CCEL);
 	CHECK_EQ_INT(rp->n_banks, 1);
 	CHECK_EQ_INT(rp->bank_alg[0], DIGEST_SHA384);
@@ -167,10 +177,9 @@ static void test_physical(void)
 		char desc[128];
 		int r;
 
-		log = sample_read(logs[i].file, &len);
+		log = replayed_sample(logs[i].file, &len, rp);
 		if (!log)
 			continue;
-		CHECK_EQ_INT(tcg_log_replay(log, len, TCG_LOG_AUTO, rp), 0);
 		CHECK(rp->n_events > 20);
 		CHECK_EQ_INT(tcg_log_open(log, len, TCG_LOG_AUTO, &l), 0);
 		while ((r = tcg_log_next(&l, &ev)) > 0) {
