@@ -96,13 +96,32 @@ static void set_at(struct ev_opts *o, const char *at)
 	o->have_at = 1;
 }
 
-/* The file name in a sample directory, or NULL (a failed check). */
-static uint8_t *case_read(const char *dir, const char *name, size_t *len)
+/* The path of the file name in a sample directory. */
+static const char *case_path(const char *dir, const char *name)
 {
 	char rel[512];
 
 	snprintf(rel, sizeof(rel), "%s/%s", dir, name);
-	return sample_read(rel, len);
+	return path_of(rel);
+}
+
+/* Verifies the sample dir/name with fn and o, as at the time at when given: the
+ * failed checks must be want. */
+static void check_case(verifier fn, const char *dir, const char *name, struct ev_opts *o,
+		       const char *at, const char *want)
+{
+	char rel[512];
+	uint8_t *b;
+	size_t len;
+
+	snprintf(rel, sizeof(rel), "%s/%s", dir, name);
+	b = sample_read(rel, &len);
+	if (!b)
+		return;
+	if (at)
+		set_at(o, at);
+	CHECK_EQ_STR(run(fn, b, len, o), want);
+	free(b);
 }
 
 /* ---- SEV-SNP ---- */
@@ -119,24 +138,13 @@ static void test_snp(void)
 		{ "sev-snp/03-trustee-milan-v3-vlek", "vlek.der", "asvk_ark_milan.pem", "2025-06-01", "" },
 		{ "sev-snp/04-azure-genoa-v3-hcl-vtpm", "vcek.pem", "ask_ark_genoa.pem", NULL, "" },
 	};
-	char rel[512];
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct ev_opts o = { 0 };
-		uint8_t *rep;
-		size_t len;
 
-		rep = case_read(cases[i].dir, "report.bin", &len);
-		if (!rep)
-			continue;
-		snprintf(rel, sizeof(rel), "%s/%s", cases[i].dir, cases[i].cert);
-		o.cert = path_of(rel);
-		snprintf(rel, sizeof(rel), "%s/%s", cases[i].dir, cases[i].chain);
-		o.chain = path_of(rel);
-		if (cases[i].at)
-			set_at(&o, cases[i].at);
-		CHECK_EQ_STR(run(ev_verify_snp, rep, len, &o), cases[i].want);
-		free(rep);
+		o.cert = case_path(cases[i].dir, cases[i].cert);
+		o.chain = case_path(cases[i].dir, cases[i].chain);
+		check_case(ev_verify_snp, cases[i].dir, "report.bin", &o, cases[i].at, cases[i].want);
 	}
 }
 
@@ -280,29 +288,19 @@ static void test_tdx(void)
 		{ "tdx/04-trustee-v4-fmspc00a06d080000", "2025-11-01", 1, "tcb-signing-chain tcb-status" },
 		{ "tdx/04-trustee-v4-fmspc00a06d080000", NULL, 0, "" },
 	};
-	char rel[512];
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct ev_opts o = { 0 };
-		uint8_t *q;
-		size_t len;
 
-		q = case_read(cases[i].dir, "quote.dat", &len);
-		if (!q)
-			continue;
 		if (cases[i].collateral) {
-			snprintf(rel, sizeof(rel), "%s/collateral", cases[i].dir);
-			o.collateral = path_of(rel);
+			o.collateral = case_path(cases[i].dir, "collateral");
 			o.chain = tdx_common("tdx/common/intel_tcb_signing_chain.pem");
 		}
-		if (cases[i].at)
-			set_at(&o, cases[i].at);
-		CHECK_EQ_STR(run(ev_verify_tdx, q, len, &o), cases[i].want);
+		check_case(ev_verify_tdx, cases[i].dir, "quote.dat", &o, cases[i].at, cases[i].want);
 		if (i == 3) {
 			o.allow_tcb = "UpToDate,OutOfDate";
-			CHECK_EQ_STR(run(ev_verify_tdx, q, len, &o), "tcb-signing-chain");
+			check_case(ev_verify_tdx, cases[i].dir, "quote.dat", &o, NULL, "tcb-signing-chain");
 		}
-		free(q);
 	}
 }
 
