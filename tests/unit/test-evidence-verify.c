@@ -96,6 +96,22 @@ static void set_at(struct ev_opts *o, const char *at)
 	o->have_at = 1;
 }
 
+/* How many flips a sweep made, and how many of them the verifier named as it should. */
+struct flips {
+	unsigned n, named;
+};
+
+/* Counts one flip at offset at; ok: the failed checks f name it. One that is not
+ * named is shown, with what was flipped. */
+static void flip_counted(struct flips *t, int ok, const char *f, const char *what, size_t at)
+{
+	t->n++;
+	if (ok)
+		t->named++;
+	else
+		fprintf(stderr, "%s at %zu: failed \"%s\"\n", what, at, f);
+}
+
 /* The path of the file name in a sample directory. */
 static const char *case_path(const char *dir, const char *name)
 {
@@ -210,7 +226,7 @@ static void test_snp_bitflips(void)
 	struct ev_opts o = { 0 };
 	uint8_t *rep, *cert;
 	size_t len, clen;
-	unsigned flips = 0, named = 0;
+	struct flips t = { 0 };
 
 	rep = sample_read("sev-snp/04-azure-genoa-v3-hcl-vtpm/report.bin", &len);
 	cert = sample_read("sev-snp/04-azure-genoa-v3-hcl-vtpm/vcek.pem", &clen);
@@ -225,16 +241,13 @@ static void test_snp_bitflips(void)
 		rep[i] ^= (uint8_t)(1u << (i % 8));
 		f = run(ev_verify_snp, rep, len, &o);
 		rep[i] ^= (uint8_t)(1u << (i % 8));
-		flips++;
-		if (has(f, "report-signature") || (i < 4 && has(f, "format")))
-			named++;
-		else
-			fprintf(stderr, "SNP report bit flip at 0x%zx: failed \"%s\"\n", i, f);
+		flip_counted(&t, has(f, "report-signature") || (i < 4 && has(f, "format")), f,
+			     "SNP report bit flip", i);
 	}
-	CHECK_EQ_INT(named, flips);
+	CHECK_EQ_INT(t.named, t.n);
 
 	/* The VCEK certificate (PEM): a flip in the base64 body changes the DER. */
-	flips = named = 0;
+	t = (struct flips){ 0 };
 	{
 		const char *begin = strstr((char *)cert, "-----BEGIN CERTIFICATE-----\n");
 		const char *end = strstr((char *)cert, "-----END");
@@ -252,14 +265,10 @@ static void test_snp_bitflips(void)
 			o.cert = write_tmp("vcek.pem", cert, clen);
 			f = run(ev_verify_snp, rep, len, &o);
 			cert[i] = (uint8_t)saved;
-			flips++;
-			if (has(f, "cert-chain") || has(f, "report-signature"))
-				named++;
-			else
-				fprintf(stderr, "VCEK flip at %zu: failed \"%s\"\n", i, f);
+			flip_counted(&t, has(f, "cert-chain") || has(f, "report-signature"), f, "VCEK flip", i);
 		}
-		CHECK(flips > 50);
-		CHECK_EQ_INT(named, flips);
+		CHECK(t.n > 50);
+		CHECK_EQ_INT(t.named, t.n);
 	}
 out:
 	free(rep);
@@ -337,7 +346,7 @@ static void test_tdx_bitflips(void)
 	struct tdx_quote_sig s;
 	uint8_t *buf;
 	size_t len;
-	unsigned flips = 0, named = 0;
+	struct flips t = { 0 };
 
 	buf = sample_read("tdx/04-trustee-v4-fmspc00a06d080000/quote.dat", &len);
 	if (!buf)
@@ -354,16 +363,12 @@ static void test_tdx_bitflips(void)
 		memcpy(copy, buf, len);
 		copy[i] ^= (uint8_t)(1u << (i % 8));
 		f = run(ev_verify_tdx, copy, len, &o);
-		flips++;
 		q2.signed_data = buf;
-		if (tdx_flip_named(i, &q2, &s, f))
-			named++;
-		else
-			fprintf(stderr, "TDX quote bit flip at %zu: failed \"%s\"\n", i, f);
+		flip_counted(&t, tdx_flip_named(i, &q2, &s, f), f, "TDX quote bit flip", i);
 		free(copy);
 	}
-	CHECK(flips > 650);
-	CHECK_EQ_INT(named, flips);
+	CHECK(t.n > 650);
+	CHECK_EQ_INT(t.named, t.n);
 	/* Bytes after the declared quote are padding and ignored. */
 	if (len > q.quote_len) {
 		buf[len - 1] ^= 1;
@@ -418,7 +423,7 @@ static void test_tdx_collateral_flips(void)
 	static const char *const names[] = { "qe_identity.json", "pckcrl_platform.der", "rootcrl.der",
 					     "tcbinfo.json" };
 	char dir[600];
-	unsigned flips = 0, named = 0;
+	struct flips t = { 0 };
 
 	q = sample_read("tdx/01-gotdxguest-spr-v4/quote.dat", &len);
 	ti = sample_read("tdx/01-gotdxguest-spr-v4/collateral/tcbinfo_fmspc50806f000000.json", &tlen);
@@ -438,14 +443,10 @@ static void test_tdx_collateral_flips(void)
 		write_tmp("collateral/tcbinfo.json", ti, tlen);
 		f = run(ev_verify_tdx, q, len, &o);
 		ti[i] ^= 0x01;
-		flips++;
-		if (has(f, "tcb-info-signature") || has(f, "tcb-info"))
-			named++;
-		else
-			fprintf(stderr, "tcbInfo flip at %zu: failed \"%s\"\n", i, f);
+		flip_counted(&t, has(f, "tcb-info-signature") || has(f, "tcb-info"), f, "tcbInfo flip", i);
 	}
-	CHECK(flips > 20);
-	CHECK_EQ_INT(named, flips);
+	CHECK(t.n > 20);
+	CHECK_EQ_INT(t.named, t.n);
 	/* unflipped: only the known tcb-status outcome */
 	write_tmp("collateral/tcbinfo.json", ti, tlen);
 	CHECK_EQ_STR(run(ev_verify_tdx, q, len, &o), "tcb-status");
@@ -729,7 +730,7 @@ static void test_tpm(void)
 		struct ev_opts o = { 0 };
 		uint8_t *a, *sig;
 		size_t len, slen;
-		unsigned flips = 0, named = 0;
+		struct flips t = { 0 };
 
 		a = sample_read(cases[i].attest, &len);
 		sig = sample_read(cases[i].sig, &slen);
@@ -764,13 +765,11 @@ static void test_tpm(void)
 			a[k] ^= (uint8_t)(1u << (k % 8));
 			f = run(ev_verify_tpm, a, len, &o);
 			a[k] ^= (uint8_t)(1u << (k % 8));
-			flips++;
-			if (has(f, "quote-signature") || has(f, "format"))
-				named++;
+			flip_counted(&t, has(f, "quote-signature") || has(f, "format"), f, "TPMS_ATTEST bit flip", k);
 		}
-		CHECK_EQ_INT(named, flips);
+		CHECK_EQ_INT(t.named, t.n);
 		/* one bit in each byte of the signature */
-		flips = named = 0;
+		t = (struct flips){ 0 };
 		for (size_t k = 0; k < slen; k++) {
 			const char *f;
 
@@ -778,13 +777,9 @@ static void test_tpm(void)
 			o.signature = write_tmp("sig", sig, slen);
 			f = run(ev_verify_tpm, a, len, &o);
 			sig[k] ^= (uint8_t)(1u << (k % 8));
-			flips++;
-			if (has(f, "quote-signature"))
-				named++;
-			else
-				fprintf(stderr, "%s: signature flip at %zu: failed \"%s\"\n", cases[i].sig, k, f);
+			flip_counted(&t, has(f, "quote-signature"), f, cases[i].sig, k);
 		}
-		CHECK_EQ_INT(named, flips);
+		CHECK_EQ_INT(t.named, t.n);
 		free(a);
 		free(sig);
 	}
