@@ -62,6 +62,18 @@ static void test_plain_vm(void)
 	tree_remove(root);
 }
 
+/* With the guest device node dev added, root is found to be a TDX (tdx) or an SEV-SNP
+ * guest; then root is removed. */
+static void check_found_with_device(char *root, const char *dev, bool tdx)
+{
+	struct cc_platform cc;
+
+	CHECK_EQ_INT(tree_write(root, dev, "", 0), 0);
+	CHECK_EQ_INT(detect(&cc), 0);
+	CHECK(tdx ? cc.tdx && !cc.snp : cc.snp && !cc.tdx);
+	tree_remove(root);
+}
+
 static void test_tdx(void)
 {
 	struct cc_platform cc;
@@ -80,10 +92,7 @@ static void test_tdx(void)
 	/* the device node alone (kernels before the sysfs measurements) */
 	root = new_root();
 	cpuinfo(root, "flags\t\t: tdx_guest\n");
-	CHECK_EQ_INT(tree_write(root, "dev/tdx_guest", "", 0), 0);
-	CHECK_EQ_INT(detect(&cc), 0);
-	CHECK(cc.tdx && !cc.snp);
-	tree_remove(root);
+	check_found_with_device(root, "dev/tdx_guest", true);
 }
 
 static void test_snp(void)
@@ -99,24 +108,14 @@ static void test_snp(void)
 		CHECK_EQ_INT(detect(&cc), -ENODEV);
 		CHECK(agent_detail_has("SEV-SNP guest"));
 		CHECK(agent_detail_has("without its guest device /dev/sev-guest"));
-
-		CHECK_EQ_INT(tree_write(root, "dev/sev-guest", "", 0), 0);
-		CHECK_EQ_INT(detect(&cc), 0);
-		CHECK(cc.snp && !cc.tdx);
-		tree_remove(root);
+		check_found_with_device(root, "dev/sev-guest", false);
 	}
 }
 
 /* Without the kernel's state (an older kernel), a guest device still counts. */
 static void test_device_only(void)
 {
-	struct cc_platform cc;
-	char *root = new_root();
-
-	CHECK_EQ_INT(tree_write(root, "dev/sev-guest", "", 0), 0);
-	CHECK_EQ_INT(detect(&cc), 0);
-	CHECK(cc.snp && !cc.tdx);
-	tree_remove(root);
+	check_found_with_device(new_root(), "dev/sev-guest", false);
 }
 
 /* No CPU is both: a kernel state claiming TDX and SEV-SNP is refused. */
