@@ -22,12 +22,15 @@ struct checks {
 	char failed[512]; /* names of the failed checks, space-separated (for tests) */
 };
 
-void check_ok(struct checks *c, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-void check_fail(struct checks *c, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-void check_skip(struct checks *c, const char *name, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+/* A check's outcome: ok and FAIL count towards pass/fail, skip is neither. */
+enum check_status { CHECK_OK, CHECK_FAIL, CHECK_SKIP };
+
+/* Prints "<status> <prefix><name>: <detail>" and tallies the outcome. */
+void check_report(struct checks *c, enum check_status status, const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+#define check_ok(c, name, ...) check_report((c), CHECK_OK, (name), __VA_ARGS__)
+#define check_fail(c, name, ...) check_report((c), CHECK_FAIL, (name), __VA_ARGS__)
+#define check_skip(c, name, ...) check_report((c), CHECK_SKIP, (name), __VA_ARGS__)
 /* ok ? check_ok : check_fail, with the same detail. */
 void check(struct checks *c, const char *name, int ok, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

@@ -65,34 +65,27 @@ static void note_failure(struct checks *c, const char *name)
 		snprintf(c->failed + n, sizeof(c->failed) - n, "%s%s", n ? " " : "", name);
 }
 
-void check_ok(struct checks *c, const char *name, const char *fmt, ...)
+static void vreport(struct checks *c, enum check_status status, const char *name, const char *fmt,
+		    va_list ap)
 {
-	va_list ap;
+	static const char *const tags[] = { [CHECK_OK] = "ok", [CHECK_FAIL] = "FAIL", [CHECK_SKIP] = "skip" };
 
-	va_start(ap, fmt);
-	vline(c, "ok", name, fmt, ap);
-	va_end(ap);
-	c->pass++;
+	vline(c, tags[status], name, fmt, ap);
+	if (status == CHECK_OK)
+		c->pass++;
+	else if (status == CHECK_FAIL)
+		note_failure(c, name);
+	else
+		c->skip++;
 }
 
-void check_fail(struct checks *c, const char *name, const char *fmt, ...)
+void check_report(struct checks *c, enum check_status status, const char *name, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vline(c, "FAIL", name, fmt, ap);
+	vreport(c, status, name, fmt, ap);
 	va_end(ap);
-	note_failure(c, name);
-}
-
-void check_skip(struct checks *c, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vline(c, "skip", name, fmt, ap);
-	va_end(ap);
-	c->skip++;
 }
 
 void check(struct checks *c, const char *name, int ok, const char *fmt, ...)
@@ -100,12 +93,8 @@ void check(struct checks *c, const char *name, int ok, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vline(c, ok ? "ok" : "FAIL", name, fmt, ap);
+	vreport(c, ok ? CHECK_OK : CHECK_FAIL, name, fmt, ap);
 	va_end(ap);
-	if (ok)
-		c->pass++;
-	else
-		note_failure(c, name);
 }
 
 /* ---- loading ---- */
