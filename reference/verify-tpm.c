@@ -49,16 +49,13 @@ static int alg_by_len(size_t n, enum digest_alg *ret)
 	return -EINVAL;
 }
 
-static int pcr_file_load(const char *path, struct pcr_file *ret)
+/* buf is either 24 raw digests of one length or "INDEX HEX" lines; the text form
+ * is split in place. */
+static int pcr_file_parse(uint8_t *buf, size_t len, struct pcr_file *ret)
 {
 	struct pcr_file pf = { 0 };
-	uint8_t *buf = NULL;
-	size_t len;
-	int r;
+	int r = 0;
 
-	r = file_read_all(path, TPM_FILE_MAX, &buf, &len);
-	if (r < 0)
-		return r;
 	if (len % TCG_NUM_PCRS == 0 && alg_by_len(len / TCG_NUM_PCRS, &pf.alg) == 0 &&
 	    memchr(buf, 0, len)) {
 		size_t n = len / TCG_NUM_PCRS;
@@ -70,7 +67,6 @@ static int pcr_file_load(const char *path, struct pcr_file *ret)
 		char *save = NULL, *line;
 		int have_alg = 0;
 
-		r = 0;
 		for (line = strtok_r((char *)buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 			char hexs[2 * DIGEST_MAX + 2];
 			unsigned idx;
@@ -94,11 +90,22 @@ static int pcr_file_load(const char *path, struct pcr_file *ret)
 		if (!pf.have)
 			r = -EINVAL;
 	}
-	free(buf);
 	if (r < 0)
 		return r;
 	*ret = pf;
 	return 0;
+}
+
+static int pcr_file_load(const char *path, struct pcr_file *ret)
+{
+	uint8_t *buf = NULL;
+	size_t len;
+	int r = file_read_all(path, TPM_FILE_MAX, &buf, &len);
+
+	if (r == 0)
+		r = pcr_file_parse(buf, len, ret);
+	free(buf);
+	return r;
 }
 
 EVP_PKEY *tpm_public_to_pkey(const struct tpm_public *p)
