@@ -12,7 +12,8 @@ $(call objs,$(REFERENCE_SRCS)): CPPFLAGS += -Ireference
 
 # Unit test of the evidence verifiers (tests/unit/test-evidence-verify.c).
 UNIT_SRCS_test-evidence-verify := reference/x509.c reference/evidence.c reference/verify-snp.c \
-	reference/verify-tdx.c reference/verify-tpm.c reference/policy.c reference/ev-options.c
+	reference/verify-tdx.c reference/verify-tpm.c reference/policy.c reference/ev-options.c \
+	reference/options.c
 $(B)/tests/unit/test-evidence-verify: $(UNIT_SRCS_test-evidence-verify) reference/evidence.h reference/policy.h
 
 # Fuzz harness over the verifiers (tests/fuzz/fuzz-evidence-verify.c).

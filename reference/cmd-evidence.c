@@ -287,14 +287,9 @@ static int verify_parse_args(int argc, char **argv, struct ev_opts *o, const cha
 		{ "expect", required_argument, NULL, 'x' },
 		OPTIONS_END,
 	};
-	int c, taken, code;
+	int c, code;
 
-	while ((c = next_option(argc, argv, "h", opts, verify_usage, &code)) > 0) {
-		taken = ev_option(c, optarg, o);
-		if (taken < 0)
-			return EXIT_USAGE;
-		if (taken)
-			continue;
+	while ((c = next_ev_option(argc, argv, opts, verify_usage, o, NULL, &code)) > 0) {
 		switch (c) {
 		case 's': o->signature = optarg; break;
 		case 'p': o->pcrs = optarg; break;

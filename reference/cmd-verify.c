@@ -609,16 +609,9 @@ static int verify_parse_args(int argc, char **argv, struct verify_args *a)
 		{ "activation", required_argument, NULL, 'V' },
 		OPTIONS_END,
 	};
-	int c, taken, code;
+	int c, code;
 
-	while ((c = next_option(argc, argv, "h", opts, usage, &code)) > 0) {
-		taken = ev_option(c, optarg, &a->o);
-		if (!taken)
-			taken = policy_option(c, optarg, &a->pol, &a->o);
-		if (taken < 0)
-			return EXIT_USAGE;
-		if (taken)
-			continue;
+	while ((c = next_ev_option(argc, argv, opts, usage, &a->o, &a->pol, &code)) > 0) {
 		switch (c) {
 		case 'R': a->ref_path = optarg; break;
 		case 'E': a->ev_path = optarg; break;

@@ -2,6 +2,9 @@
 #include <stdio.h>
 
 #include "ev-options.h"
+#include "options.h"
+#include "policy.h"
+#include "util/exit.h"
 #include "util/hex.h"
 
 int ev_option(int opt, const char *arg, struct ev_opts *o)
@@ -27,6 +30,25 @@ int ev_option(int opt, const char *arg, struct ev_opts *o)
 		return 1;
 	}
 	return 0;
+}
+
+int next_ev_option(int argc, char **argv, const struct option *opts, const char *usage,
+		   struct ev_opts *o, struct appraisal_policy *pol, int *code)
+{
+	int c, taken;
+
+	while ((c = next_option(argc, argv, "h", opts, usage, code)) > 0) {
+		taken = ev_option(c, optarg, o);
+		if (!taken && pol)
+			taken = policy_option(c, optarg, pol, o);
+		if (taken < 0) {
+			*code = EXIT_USAGE;
+			return -1;
+		}
+		if (!taken)
+			return c;
+	}
+	return c;
 }
 
 int ev_parse_min_tcb(const char *what, const char *arg, struct ev_opts *o)

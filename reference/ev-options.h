@@ -21,6 +21,15 @@
  * 0 when opt is not one of them, -1 for a bad value (said on stderr: a usage error). */
 int ev_option(int opt, const char *arg, struct ev_opts *o);
 
+struct appraisal_policy;
+
+/* next_option (options.h) for a command whose table starts with EV_SHARED_OPTIONS and,
+ * when pol is not NULL, holds POLICY_OPTIONS: takes those into o (and pol) itself and
+ * returns only the command's own options. A bad value of a shared option ends the
+ * command: -1 with *code EXIT_USAGE. */
+int next_ev_option(int argc, char **argv, const struct option *opts, const char *usage,
+		   struct ev_opts *o, struct appraisal_policy *pol, int *code);
+
 /* An SNP TCB floor: the TCB_VERSION's 8 bytes in hex, as `evidence show` prints
  * reported_tcb. Returns 0, or -1 (said on stderr, naming the option what). */
 int ev_parse_min_tcb(const char *what, const char *arg, struct ev_opts *o);
