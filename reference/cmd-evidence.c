@@ -78,19 +78,10 @@ static void out_u64(struct out *o, const char *key, unsigned long long v)
 		printf("%-16s %llu\n", key, v);
 }
 
-static int show_snp(const uint8_t *buf, size_t len, struct out *o)
+static int show_snp(const struct snp_report *r, struct out *o)
 {
-	struct snp_report *r = malloc(sizeof(*r));
 	uint8_t tcb[8];
-	int e;
 
-	if (!r)
-		return -ENOMEM;
-	e = snp_report_parse(buf, len, r);
-	if (e < 0) {
-		free(r);
-		return e;
-	}
 	out_begin(o);
 	out_str(o, "type", "sev-snp");
 	out_u64(o, "version", r->version);
@@ -110,22 +101,11 @@ static int show_snp(const uint8_t *buf, size_t len, struct out *o)
 	out_hex(o, "reported_tcb", tcb, 8);
 	out_hex(o, "family_id", r->family_id, 16);
 	out_hex(o, "image_id", r->image_id, 16);
-	free(r);
 	return out_end(o);
 }
 
-static int show_tdx(const uint8_t *buf, size_t len, struct out *o)
+static int show_tdx(const struct tdx_quote *q, struct out *o)
 {
-	struct tdx_quote *q = malloc(sizeof(*q));
-	int e;
-
-	if (!q)
-		return -ENOMEM;
-	e = tdx_quote_parse(buf, len, q);
-	if (e < 0) {
-		free(q);
-		return e;
-	}
 	out_begin(o);
 	out_str(o, "type", "tdx");
 	out_u64(o, "version", q->version);
@@ -146,7 +126,6 @@ static int show_tdx(const uint8_t *buf, size_t len, struct out *o)
 	out_hex(o, "report_data", q->body.report_data, 64);
 	if (q->body.tdx15)
 		out_hex(o, "mrservicetd", q->body.mrservicetd, 48);
-	free(q);
 	return out_end(o);
 }
 
@@ -199,12 +178,41 @@ static int show_tpm(const uint8_t *buf, size_t len, struct out *o)
 	return out_end(o);
 }
 
+/* Parses buf as what it looks like and shows it. Returns 0, -EPROTONOSUPPORT when it
+ * is none of the kinds, or the parser's or writer's negative errno. */
+static int show_evidence(const uint8_t *buf, size_t len, struct out *o)
+{
+	union {
+		struct snp_report snp;
+		struct tdx_quote tdx;
+	} *ev = malloc(sizeof(*ev)); /* too big for the stack */
+	int r;
+
+	if (!ev)
+		return -ENOMEM;
+	switch (ev_detect(buf, len)) {
+	case EV_SNP:
+		r = snp_report_parse(buf, len, &ev->snp);
+		if (r == 0)
+			r = show_snp(&ev->snp, o);
+		break;
+	case EV_TDX:
+		r = tdx_quote_parse(buf, len, &ev->tdx);
+		if (r == 0)
+			r = show_tdx(&ev->tdx, o);
+		break;
+	case EV_TPM: r = show_tpm(buf, len, o); break;
+	default: r = -EPROTONOSUPPORT; break;
+	}
+	free(ev);
+	return r;
+}
+
 static int evidence_show(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+		OPTIONS_END,
 	};
 	struct out o = { 0 };
 	uint8_t *buf = NULL;
@@ -226,12 +234,7 @@ static int evidence_show(int argc, char **argv)
 		fprintf(stderr, "cvm-reference: %s: %s\n", argv[optind], strerror(-r));
 		return EXIT_INPUT;
 	}
-	switch (ev_detect(buf, len)) {
-	case EV_SNP: r = show_snp(buf, len, &o); break;
-	case EV_TDX: r = show_tdx(buf, len, &o); break;
-	case EV_TPM: r = show_tpm(buf, len, &o); break;
-	default: r = -EPROTONOSUPPORT; break;
-	}
+	r = show_evidence(buf, len, &o);
 	free(buf);
 	if (r == -EIO) /* from the JSON writer */
 		return complain(EXIT_SYSTEM, "writing the output: %s", strerror(-r));
