@@ -51,56 +51,44 @@ static void test_real(void)
 	CHECK_EQ_INT(verity_hash_start_block(3584, 4096), 1);
 }
 
+/* Each case overwrites n bytes at off with fill in a good superblock; every result
+ * must be refused. */
+static const struct {
+	size_t off, n;
+	uint8_t fill;
+} malformed[] = {
+	{ 0, 1, 'V' },     /* magic */
+	{ 8, 1, 2 },       /* version */
+	{ 12, 1, 2 },      /* hash type */
+	{ 32, 32, 'a' },   /* algorithm without NUL */
+	{ 32, 1, 0 },      /* empty algorithm */
+	{ 33, 1, 'H' },    /* upper case */
+	{ 60, 1, 'x' },    /* junk after the algorithm's NUL */
+	{ 65, 1, 0x03 },   /* data block size 768 */
+	{ 69, 1, 0x01 },   /* hash block size 256 */
+	{ 72, 8, 0 },      /* zero data blocks */
+	{ 72, 8, 0xff },   /* data size overflows 64 bits */
+	{ 80, 2, 0x01 },   /* salt 257 bytes */
+	{ 80, 1, 16 },     /* shorter salt: the rest of the salt field must be zero */
+	{ 84, 1, 1 },      /* padding */
+	{ 511, 1, 1 },     /* trailing padding */
+};
+
 static void test_malformed(void)
 {
 	struct verity_sb v;
+	int r;
 
 	reset();
 	CHECK_EQ_INT(verity_sb_parse(sb, 511, &v), -EINVAL);
-	sb[0] = 'V';
-	CHECK_EQ_INT(verity_sb_parse(sb, sizeof(sb), &v), -EINVAL);
-	reset();
-	sb[8] = 2; /* version */
-	CHECK_EQ_INT(verity_sb_parse(sb, sizeof(sb), &v), -EINVAL);
-	reset();
-	sb[12] = 2; /* hash type */
-	CHECK_EQ_INT(verity_sb_parse(sb, sizeof(sb), &v), -EINVAL);
-	reset();
-	memset(sb + 32, 'a', 32); /* algorithm without NUL */
-	CHECK_EQ_INT(verity_sb_parse(sb, sizeof(sb), &v), -EINVAL);
-	reset();
-	sb[32] = 0; /* empty algorithm */
-	CHECK_EQ_INT(verity_sb_parse(sb, sizeof(sb), &v), -EINVAL);
-	reset();
-	sb[33] = 'H'; /* upper case */
-	CHECK_EQ_INT(verity_sb_parse(sb, sizeof(sb), &v), -EINVAL);
-	reset();
-	sb[60] = 'x'; /* junk after the algorithm's NUL */
-	CHECK_EQ_INT(verity_sb_parse(sb, sizeof(sb), &v), -EINVAL);
-	reset();
-	sb[64] = 0x00; sb[65] = 0x03; /* data block size 768 */
-	CHECK_EQ_INT(verity_sb_parse(sb, sizeof(sb), &v), -EINVAL);
-	reset();
-	sb[68] = 0x00; sb[69] = 0x01; /* hash block size 256 */
-	CHECK_EQ_INT(verity_sb_parse(sb, sizeof(sb), &v), -EINVAL);
-	reset();
-	memset(sb + 72, 0, 8); /* zero data blocks */
-	CHECK_EQ_INT(verity_sb_parse(sb, sizeof(sb), &v), -EINVAL);
-	reset();
-	memset(sb + 72, 0xff, 8); /* data size overflows 64 bits */
-	CHECK_EQ_INT(verity_sb_parse(sb, sizeof(sb), &v), -EINVAL);
-	reset();
-	sb[80] = 0x01; sb[81] = 0x01; /* salt 257 bytes */
-	CHECK_EQ_INT(verity_sb_parse(sb, sizeof(sb), &v), -EINVAL);
-	reset();
-	sb[80] = 16; /* shorter salt: the rest of the salt field must be zero */
-	CHECK_EQ_INT(verity_sb_parse(sb, sizeof(sb), &v), -EINVAL);
-	reset();
-	sb[84] = 1; /* padding */
-	CHECK_EQ_INT(verity_sb_parse(sb, sizeof(sb), &v), -EINVAL);
-	reset();
-	sb[511] = 1; /* trailing padding */
-	CHECK_EQ_INT(verity_sb_parse(sb, sizeof(sb), &v), -EINVAL);
+	for (size_t i = 0; i < sizeof(malformed) / sizeof(malformed[0]); i++) {
+		reset();
+		memset(sb + malformed[i].off, malformed[i].fill, malformed[i].n);
+		r = verity_sb_parse(sb, sizeof(sb), &v);
+		if (r != -EINVAL)
+			fprintf(stderr, "malformed case at offset %zu not refused\n", malformed[i].off);
+		CHECK_EQ_INT(r, -EINVAL);
+	}
 }
 
 int main(void)
