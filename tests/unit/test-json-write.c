@@ -176,6 +176,16 @@ static void expect_layout(unsigned style, const char *want)
 	free(s);
 }
 
+/* The end of write_sample in both pretty styles: they differ only before it. */
+#define SAMPLE_PRETTY_TAIL              \
+	"  \"empty_line\": [],\n"       \
+	"  \"nested\": {\n"             \
+	"    \"deeper\": {\n"           \
+	"      \"s\": \"\"\n"           \
+	"    }\n"                       \
+	"  }\n"                         \
+	"}\n"
+
 static void test_layouts(void)
 {
 	expect_layout(0,
@@ -188,13 +198,7 @@ static void test_layouts(void)
 		"    {\"raw\":[1]}\n"
 		"  ],\n"
 		"  \"empty_block\": {},\n"
-		"  \"empty_line\": [],\n"
-		"  \"nested\": {\n"
-		"    \"deeper\": {\n"
-		"      \"s\": \"\"\n"
-		"    }\n"
-		"  }\n"
-		"}\n");
+		SAMPLE_PRETTY_TAIL);
 	/* the reference document's style */
 	expect_layout(JSON_PAD_LINE | JSON_OPEN_EMPTY,
 		"{\n"
@@ -207,13 +211,7 @@ static void test_layouts(void)
 		"  ],\n"
 		"  \"empty_block\": {\n"
 		"  },\n"
-		"  \"empty_line\": [],\n"
-		"  \"nested\": {\n"
-		"    \"deeper\": {\n"
-		"      \"s\": \"\"\n"
-		"    }\n"
-		"  }\n"
-		"}\n");
+		SAMPLE_PRETTY_TAIL);
 	expect_layout(JSON_COMPACT | JSON_PAD_LINE | JSON_OPEN_EMPTY,
 		"{\"version\":1,\"name\":\"x\",\"list\":[4,18446744073709551615],"
 		"\"rows\":[{\"hex\":\"0001abff\",\"b64\":\"AAGr/w==\",\"t\":true,\"f\":false},{\"raw\":[1]}],"
