@@ -507,12 +507,13 @@ enum kc_status kc_check(const struct kc_req *req, const struct kc_config *c, boo
 
 const char *kc_status_name(enum kc_status s)
 {
-	switch (s) {
-	case KC_OK:             return "ok";
-	case KC_MISSING:        return "missing";
-	case KC_WRONG_VALUE:    return "wrong value";
-	case KC_FORBIDDEN:      return "forbidden present";
-	case KC_NOT_APPLICABLE: return "n/a";
-	}
-	return "?";
+	static const char *const names[] = {
+		[KC_OK] = "ok",
+		[KC_MISSING] = "missing",
+		[KC_WRONG_VALUE] = "wrong value",
+		[KC_FORBIDDEN] = "forbidden present",
+		[KC_NOT_APPLICABLE] = "n/a",
+	};
+
+	return (size_t)s < sizeof(names) / sizeof(names[0]) ? names[s] : "?";
 }
