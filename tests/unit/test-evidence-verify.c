@@ -175,15 +175,11 @@ static uint8_t *snp_sample_01(struct ev_opts *o, size_t *len)
 	return rep;
 }
 
-static void test_snp_policy(void)
+/* The command-line settings on sample 01 (sample: its VCEK and chain). */
+static void test_snp_policy(const uint8_t *rep, size_t len, const struct ev_opts *sample)
 {
-	struct ev_opts o = { 0 };
-	uint8_t *rep;
-	size_t len;
+	struct ev_opts o = *sample;
 
-	rep = snp_sample_01(&o, &len);
-	if (!rep)
-		return;
 	/* sample 01 was launched with POLICY.DEBUG set (0xb0000) */
 	o.no_debug = 1;
 	CHECK_EQ_STR(run(ev_verify_snp, rep, len, &o), "policy-debug");
@@ -218,7 +214,6 @@ static void test_snp_policy(void)
 	o.n_expect = 0;
 	o.cert = path_of("sev-snp/03-trustee-milan-v3-vlek/vlek.der");
 	CHECK(has(run(ev_verify_snp, rep, len, &o), "signing-key"));
-	free(rep);
 }
 
 static void test_snp_bitflips(void)
@@ -575,16 +570,11 @@ out:
  * report's signature and chain verify, so each failure below is the policy check
  * alone: sample 01 was launched with POLICY.DEBUG and SMT set, firmware ABI 1.49,
  * REPORTED_TCB 0x4405000000000002 (bytes 02 00 .. 05 44); sample 03 comes from VMPL 1. */
-static void test_snp_strict_policy(void)
+static void test_snp_strict_policy(const uint8_t *rep, size_t len, const struct ev_opts *sample)
 {
 	struct appraisal_policy pol = { .platforms = PLATFORM_SNP };
-	struct ev_opts o = { 0 };
-	uint8_t *rep;
-	size_t len;
+	struct ev_opts o = *sample;
 
-	rep = snp_sample_01(&o, &len);
-	if (!rep)
-		return;
 	policy_apply(&pol, PLATFORM_SNP, &o);
 	/* no floors given: a missing floor is a failure, not "any TCB" */
 	CHECK_EQ_STR(run(ev_verify_snp, rep, len, &o), "policy-debug min-tcb min-abi");
@@ -610,11 +600,34 @@ static void test_snp_strict_policy(void)
 	o.have_min_tcb = o.have_min_abi = 0;
 	policy_apply(&pol, PLATFORM_SNP, &o);
 	CHECK_EQ_STR(run(ev_verify_snp, rep, len, &o), "");
-	free(rep);
+}
 
-	rep = sample_read("sev-snp/03-trustee-milan-v3-vlek/report.bin", &len);
+/* Both checks on sample 01, each from the sample's own options. */
+static void test_snp_sample_01(void)
+{
+	struct ev_opts o = { 0 };
+	size_t len;
+	uint8_t *rep = snp_sample_01(&o, &len);
+
 	if (!rep)
 		return;
+	test_snp_policy(rep, len, &o);
+	test_snp_strict_policy(rep, len, &o);
+	free(rep);
+}
+
+/* Sample 03 comes from VMPL 1: refused unless the policy names that VMPL. */
+static void test_snp_vmpl_policy(void)
+{
+	struct appraisal_policy pol = { .platforms = PLATFORM_SNP,
+					.relax = RELAX_SNP_DEBUG | RELAX_SNP_TCB_FLOOR | RELAX_SNP_MIN_ABI };
+	struct ev_opts o = { 0 };
+	size_t len;
+	uint8_t *rep = sample_read("sev-snp/03-trustee-milan-v3-vlek/report.bin", &len);
+
+	if (!rep)
+		return;
+	policy_apply(&pol, PLATFORM_SNP, &o);
 	o.cert = path_of("sev-snp/03-trustee-milan-v3-vlek/vlek.der");
 	o.chain = path_of("sev-snp/03-trustee-milan-v3-vlek/asvk_ark_milan.pem");
 	set_at(&o, "2025-06-01");
@@ -937,7 +950,7 @@ int main(void)
 		return 1;
 	}
 	test_snp();
-	test_snp_policy();
+	test_snp_sample_01();
 	test_snp_bitflips();
 	test_tdx();
 	test_tdx_bitflips();
@@ -945,7 +958,7 @@ int main(void)
 	test_report_data_nonce();
 	test_tdx_issuer_crl_required();
 	test_trust_vendor();
-	test_snp_strict_policy();
+	test_snp_vmpl_policy();
 	test_tdx_strict_policy();
 	test_tpm();
 	test_tpm_eventlog_quoted_only();
