@@ -216,6 +216,17 @@ static void test_snp_policy(const uint8_t *rep, size_t len, const struct ev_opts
 	CHECK(has(run(ev_verify_snp, rep, len, &o), "signing-key"));
 }
 
+/* Reads both samples (a failed check when either is missing); whichever was read is
+ * the caller's to free either way. Returns whether both were. */
+static int sample_read_both(const char *a, uint8_t **ret_a, size_t *len_a, const char *b, uint8_t **ret_b,
+			    size_t *len_b)
+{
+	*ret_a = sample_read(a, len_a);
+	*ret_b = sample_read(b, len_b);
+	CHECK(*ret_a && *ret_b);
+	return *ret_a && *ret_b;
+}
+
 static void test_snp_bitflips(void)
 {
 	struct ev_opts o = { 0 };
@@ -223,10 +234,8 @@ static void test_snp_bitflips(void)
 	size_t len, clen;
 	struct flips t = { 0 };
 
-	rep = sample_read("sev-snp/04-azure-genoa-v3-hcl-vtpm/report.bin", &len);
-	cert = sample_read("sev-snp/04-azure-genoa-v3-hcl-vtpm/vcek.pem", &clen);
-	CHECK(rep && cert);
-	if (!rep || !cert)
+	if (!sample_read_both("sev-snp/04-azure-genoa-v3-hcl-vtpm/report.bin", &rep, &len,
+			      "sev-snp/04-azure-genoa-v3-hcl-vtpm/vcek.pem", &cert, &clen))
 		goto out;
 	o.cert = path_of("sev-snp/04-azure-genoa-v3-hcl-vtpm/vcek.pem");
 	o.chain = path_of("sev-snp/04-azure-genoa-v3-hcl-vtpm/ask_ark_genoa.pem");
@@ -420,10 +429,8 @@ static void test_tdx_collateral_flips(void)
 	char dir[600];
 	struct flips t = { 0 };
 
-	q = sample_read("tdx/01-gotdxguest-spr-v4/quote.dat", &len);
-	ti = sample_read("tdx/01-gotdxguest-spr-v4/collateral/tcbinfo_fmspc50806f000000.json", &tlen);
-	CHECK(q && ti);
-	if (!q || !ti)
+	if (!sample_read_both("tdx/01-gotdxguest-spr-v4/quote.dat", &q, &len,
+			      "tdx/01-gotdxguest-spr-v4/collateral/tcbinfo_fmspc50806f000000.json", &ti, &tlen))
 		goto out;
 	/* A private collateral directory: the sample's QE identity and CRLs, and a
 	 * tcbInfo with one flipped bit inside the signed object. */
@@ -539,28 +546,28 @@ static void test_tdx_issuer_crl_required(void)
 	free(q);
 }
 
+/* How many of roots anchor a chain of vendor v. */
+static void check_anchor_count(enum trust_vendor v, STACK_OF(X509) *roots, int want)
+{
+	STACK_OF(X509) *a = trust_anchors(v, NULL, roots);
+
+	CHECK(a && sk_X509_num(a) == want);
+	x509_free_stack(a);
+}
+
 /* An AMD root never anchors an Intel chain, nor the other way round. */
 static void test_trust_vendor(void)
 {
 	STACK_OF(X509) *intel = x509_load_file(path_of("tdx/common/intel_sgx_root_ca.pem"));
 	STACK_OF(X509) *amd = x509_load_file(path_of("sev-snp/01-gosevguest-milan-v2/ask_ark_milan.pem"));
-	STACK_OF(X509) *a;
 
 	CHECK(intel && amd);
 	if (!intel || !amd)
 		goto out;
-	a = trust_anchors(TRUST_INTEL, NULL, intel);
-	CHECK(a && sk_X509_num(a) == 1);
-	x509_free_stack(a);
-	a = trust_anchors(TRUST_AMD, NULL, intel);
-	CHECK(a && sk_X509_num(a) == 0);
-	x509_free_stack(a);
-	a = trust_anchors(TRUST_AMD, NULL, amd);
-	CHECK(a && sk_X509_num(a) == 1);
-	x509_free_stack(a);
-	a = trust_anchors(TRUST_INTEL, NULL, amd);
-	CHECK(a && sk_X509_num(a) == 0);
-	x509_free_stack(a);
+	check_anchor_count(TRUST_INTEL, intel, 1);
+	check_anchor_count(TRUST_AMD, intel, 0);
+	check_anchor_count(TRUST_AMD, amd, 1);
+	check_anchor_count(TRUST_INTEL, amd, 0);
 out:
 	x509_free_stack(intel);
 	x509_free_stack(amd);
