@@ -23,6 +23,7 @@
 
 #include "measure/digest.h"
 #include "evidence.h"
+#include "util/bytes.h"
 #include "util/file.h"
 #include "util/hex.h"
 #include "util/json.h"
@@ -420,8 +421,8 @@ static void check_qe_identity(const struct json_value *qi, const struct sgx_repo
 		return;
 	}
 	/* The JSON writes miscselect as 4 big-endian hex bytes; the report has it LE. */
-	ms = (uint32_t)misc[0] << 24 | (uint32_t)misc[1] << 16 | (uint32_t)misc[2] << 8 | misc[3];
-	mm = (uint32_t)mmask[0] << 24 | (uint32_t)mmask[1] << 16 | (uint32_t)mmask[2] << 8 | mmask[3];
+	ms = be32(misc);
+	mm = be32(mmask);
 	match = memcmp(mrsigner, qe->mr_signer, 32) == 0 && prodid == qe->isv_prod_id &&
 		(qe->misc_select & mm) == ms;
 	for (int i = 0; i < 16; i++)
